@@ -1,0 +1,56 @@
+# Thin aliases. `make run` and `make test` do all set-up on a fresh machine (Python 3.11, pip, Node/npm).
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1:8000
+CSS := caseload/core/static/caseload/caseload.css
+export UV_LINK_MODE ?= copy
+
+.PHONY: run test test-browser test-all lint bench worker demo install install-python install-assets install-browser migrate clean
+
+run: install migrate ## Install, migrate SQLite, load demo data when empty, serve on http://127.0.0.1:8000
+	$(UV) run python manage.py load_demo_data --if-empty
+	@echo "Caseload is at http://$(HOST)/ (demo users are listed on the sign-in page)"
+	$(UV) run python manage.py runserver $(HOST)
+
+test: install ## The full fast suite (domain, services, views) in parallel; DATABASE_URL selects PostgreSQL
+	$(UV) run pytest -n auto -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install install-browser ## Playwright journeys with axe-core checks in Debian's Chromium
+	$(UV) run pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+lint: install-python ## ruff, mypy, import contracts, migration check
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy caseload/domain caseload/cli.py
+	$(UV) run lint-imports
+	$(UV) run python manage.py makemigrations --check --dry-run
+
+bench: install ## Benchmarks; results are recorded by hand in benchmarks/RESULTS.md
+	$(UV) run python benchmarks/bench_engine.py
+
+worker: install migrate ## Background task worker (imports, recalculation, email)
+	$(UV) run python manage.py db_worker
+
+demo: install migrate ## Load the demo organisation into an empty database
+	$(UV) run python manage.py load_demo_data --if-empty
+
+install: install-python install-assets
+
+install-python:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+
+install-assets:
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; fi
+	@if [ ! -f $(CSS) ] || [ caseload/core/assets/caseload.scss -nt $(CSS) ]; then npm run --silent build:css; fi
+
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: install-python
+	$(UV) run python manage.py migrate --verbosity 0
+
+clean:
+	rm -rf .venv node_modules var staticfiles test-artifacts

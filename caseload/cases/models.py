@@ -1,0 +1,193 @@
+"""Cases, who holds them over time, and what happens on them (events, contacts, reports)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from caseload.core.models import TimeStampedModel
+from caseload.organisations.models import OrgUnit, Practitioner, Service
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class CaseFlag(models.TextChoices):
+    """Known case flags. The scheme in force decides which of them change a case's points."""
+
+    WARRANT = "warrant", "Warrant"
+    UNPAID_WORK_ONLY = "unpaid_work_only", "Unpaid work only"
+    OVERDUE_TERMINATION = "overdue_termination", "Overdue termination"
+    SUSPENDED = "suspended", "Suspended"
+    YOUNG_ADULT = "young_adult", "Young adult (T2A)"
+    INTERPRETER = "interpreter", "Interpreter needed"
+    COURT = "court", "Court work"
+    TRAVEL = "travel", "Long travel"
+    INACTIVE = "inactive", "Inactive"
+    DORMANT = "dormant", "Dormant"
+    HIGH_RISK = "high_risk", "High risk of serious harm"
+    PRIORITY = "priority", "Priority (PPO/IOM)"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        return self.filter(status=CaseStatus.ACTIVE)
+
+    def unallocated(self) -> CaseQuerySet:
+        return self.open().filter(practitioner__isnull=True)
+
+
+class Case(TimeStampedModel):
+    """A person (or family member) the service works with. Category and level codes come from the
+    workload scheme of the case's service; unallocated cases have no practitioner and sit with a team."""
+
+    organisation = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40)
+    name = models.CharField(max_length=200, help_text="Display name; shown pseudonymised where required.")
+    service = models.CharField(max_length=20, choices=Service.choices)
+    category = models.CharField(max_length=60, help_text="Case category code from the scheme.")
+    level = models.CharField(max_length=20, blank=True, help_text="Tier or complexity level code.")
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    flags = models.JSONField(default=list, blank=True)
+    sibling_group = models.CharField(max_length=40, blank=True)
+    received_date = models.DateField(help_text="When the case came to the service.")
+    start_date = models.DateField(null=True, blank=True, help_text="Sentence, order or plan start.")
+    expected_end_date = models.DateField(null=True, blank=True)
+    expected_release_date = models.DateField(null=True, blank=True)
+    closed_date = models.DateField(null=True, blank=True)
+    team = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="cases")
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="case_reference_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.ACTIVE) | Q(closed_date__isnull=False),
+                name="closed_case_has_closed_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="case_team_status_idx")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def pseudonym(self) -> str:
+        """A stable stand-in for the name, for people who may see figures but not identities."""
+        digest = hashlib.sha256(f"{self.organisation_id}:{self.reference}".encode()).hexdigest()[:6].upper()
+        return f"Person {digest}"
+
+    @property
+    def is_allocated(self) -> bool:
+        return self.practitioner_id is not None
+
+    def has_flag(self, flag: str) -> bool:
+        return flag in (self.flags or [])
+
+
+class ReallocationReason(models.TextChoices):
+    PRACTITIONER_LEFT = "practitioner_left", "Practitioner left"
+    CASELOAD_ADJUSTMENT = "caseload_adjustment", "Caseload adjustment"
+    CHANGE_IN_RISK = "change_in_risk", "Change in risk"
+    CHANGE_OF_ADDRESS = "change_of_address", "Change of address"
+    TRANSFER_IN = "transfer_in", "Transfer in"
+    OTHER = "other", "Other"
+
+
+class CaseAllocation(models.Model):
+    """One spell of a case with a practitioner: the full allocation history of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="allocations")
+    team = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=30, choices=ReallocationReason.choices, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_allocation_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="allocation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} with {self.practitioner.staff_code} from {self.started_at:%Y-%m-%d}"
+
+
+class EventKind(models.TextChoices):
+    ALLOCATED = "allocated", "Allocated"
+    REALLOCATED = "reallocated", "Reallocated"
+    LEVEL_CHANGED = "level_changed", "Tier or complexity changed"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    CLOSED = "closed", "Closed"
+    REPORT_REQUESTED = "report_requested", "Report requested"
+    REPORT_COMPLETED = "report_completed", "Report completed"
+    CMS_CONTACT = "cms_contact", "Case-management support contact"
+    CONTACT = "contact", "Contact"
+
+
+class ReportType(models.TextChoices):
+    COURT_STANDARD = "court_standard", "Court report (standard)"
+    COURT_FAST = "court_fast", "Court report (fast)"
+    PAROLE = "parole", "Parole report"
+
+
+class CaseEvent(models.Model):
+    """A dated, typed and attributed thing that happened on a case. `practitioner` is who did it (for a
+    case-management-support contact: someone other than the case holder)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.PROTECT, related_name="case_events"
+    )
+    report_type = models.CharField(max_length=20, choices=ReportType.choices, blank=True)
+    contact_type = models.CharField(max_length=20, blank=True, help_text="Contact type code, e.g. CMS01.")
+    details = models.JSONField(default=dict, blank=True, help_text="Before/after values and other facts.")
+
+    class Meta:
+        ordering = ["case", "occurred_on", "id"]
+        indexes = [
+            models.Index(fields=["kind", "occurred_on"], name="event_kind_date_idx"),
+            models.Index(fields=["practitioner", "kind", "occurred_on"], name="event_practitioner_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["report_requested", "report_completed"]) | ~Q(report_type=""),
+                name="report_event_has_report_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="cms_contact") | (~Q(contact_type="") & Q(practitioner__isnull=False)),
+                name="cms_contact_has_type_and_doer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case.reference} ({self.occurred_on})"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Caseload administration"
+admin.site.site_title = "Caseload administration"
+
+urlpatterns = [
+    path("", include("caseload.dashboards.urls")),
+    path("admin/", admin.site.urls),
+]

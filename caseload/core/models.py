@@ -1,0 +1,91 @@
+"""Users and their roles, and the audit log of every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    AREA_MANAGER = "area_manager", "Area manager"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    ADMINISTRATOR = "administrator", "Administrator"
+    ANALYST = "analyst", "Analyst"
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role says what they may do; their org units and practitioner record
+    say over whom (enforced by the access scope)."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    practitioner = models.OneToOneField(
+        "organisations.Practitioner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        help_text="The practitioner record of this user, if they carry a caseload.",
+    )
+    org_units = models.ManyToManyField(
+        "organisations.OrgUnit",
+        blank=True,
+        related_name="users",
+        help_text="The teams, areas or divisions this user manages or oversees.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AuditEntry(models.Model):
+    """One recorded change: who did what to which object, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+        MOVE = "move", "Moved"
+        EVENT = "event", "Recorded event"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=60, help_text="app_label.model of the changed object")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def changed_fields(self) -> dict[str, tuple[Any, Any]]:
+        """Fields whose value differs between before and after."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return {k: (before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)}
