@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.messages import get_messages
-from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -50,7 +49,6 @@ def environment(**options: Any) -> Environment:
         {
             "url": url,
             "static": static,
-            "csrf_token": get_token,
             "get_messages": get_messages,
         }
     )

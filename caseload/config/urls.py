@@ -6,5 +6,6 @@ admin.site.site_title = "Caseload administration"
 
 urlpatterns = [
     path("", include("caseload.dashboards.urls")),
+    path("", include("caseload.core.urls")),
     path("admin/", admin.site.urls),
 ]
