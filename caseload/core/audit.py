@@ -11,11 +11,14 @@ from django.db import models
 from caseload.core.models import AuditEntry, User
 
 
+_BOOKKEEPING = {"created_at", "updated_at"}
+
+
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The JSON-safe values of a model's concrete fields (foreign keys as ids)."""
+    """The JSON-safe values of a model's concrete fields (foreign keys as ids), without timestamps."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+        if (fields is not None and field.name not in fields) or field.name in _BOOKKEEPING:
             continue
         value = getattr(instance, field.attname)
         data[field.name] = _json_safe(value)
