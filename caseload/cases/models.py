@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -85,9 +87,24 @@ class Case(TimeStampedModel):
 
     @property
     def pseudonym(self) -> str:
-        """A stable stand-in for the name, for people who may see figures but not identities."""
-        digest = hashlib.sha256(f"{self.organisation_id}:{self.reference}".encode()).hexdigest()[:6].upper()
-        return f"Person {digest}"
+        """A stable stand-in for the name, for people who may see figures but not identities. Keyed with the
+        secret key, so it cannot be worked back from a guessed reference."""
+        key = settings.SECRET_KEY.encode()
+        digest = hmac.new(
+            key, f"{self.organisation_id}:{self.reference}".encode(), hashlib.sha256
+        ).hexdigest()
+        return f"Person {digest[:10].upper()}"
+
+    def clean(self) -> None:
+        """The team belongs to the case's organisation and every flag is a known one."""
+        errors = {}
+        if self.team_id and self.organisation_id and not self.team.path.startswith(self.organisation.path):
+            errors["team"] = f"{self.team.name} is not part of {self.organisation.name}."
+        unknown = sorted(set(self.flags or ()) - set(CaseFlag.values))
+        if unknown:
+            errors["flags"] = f"Unknown flag(s): {', '.join(unknown)}."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_allocated(self) -> bool:

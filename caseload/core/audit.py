@@ -10,7 +10,6 @@ from django.db import models
 
 from caseload.core.models import AuditEntry, User
 
-
 _BOOKKEEPING = {"created_at", "updated_at"}
 
 

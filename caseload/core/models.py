@@ -84,8 +84,13 @@ class AuditEntry(models.Model):
         return f"{self.get_action_display()} {self.object_repr}"
 
     def changed_fields(self) -> dict[str, tuple[Any, Any]]:
-        """Fields whose value differs between before and after."""
+        """Fields whose value differs between before and after, including fields present on one side only
+        (a creation lists every field, even those set to None)."""
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return {k: (before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)}
+        return {
+            k: (before.get(k), after.get(k))
+            for k in keys
+            if k not in before or k not in after or before[k] != after[k]
+        }

@@ -7,6 +7,7 @@ from caseload.organisations.models import (
     Practitioner,
     Reduction,
     ReductionReason,
+    Responsibility,
     TeamMembership,
 )
 
@@ -100,3 +101,11 @@ class ReductionAdmin(admin.ModelAdmin):
     @admin.display(description="Status today")
     def status_today(self, obj: Reduction) -> str:
         return obj.status.label
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ["membership", "code", "quantity", "effective_from", "effective_to"]
+    list_filter = ["code"]
+    search_fields = ["membership__practitioner__staff_code", "membership__practitioner__last_name", "code"]
+    autocomplete_fields = ["membership"]

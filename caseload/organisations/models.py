@@ -85,7 +85,10 @@ class OrgUnit(TimeStampedModel):
             OrgUnit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
 
     def compute_path(self) -> str:
-        parent_path = self.parent.path if self.parent_id and self.parent else "/"
+        """The path from the parent's row as stored now (not a possibly stale parent object in memory)."""
+        parent_path = "/"
+        if self.parent_id:
+            parent_path = OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
         return f"{parent_path}{self.pk}/"
 
     def ancestors(self) -> list[OrgUnit]:
@@ -342,3 +345,39 @@ class Reduction(TimeStampedModel):
     @property
     def status(self) -> ReductionStatus:
         return self.status_on(timezone.localdate())
+
+
+class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
+    def active_on(self, on: dt.date) -> ResponsibilityQuerySet:
+        return self.filter(Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+
+class Responsibility(TimeStampedModel):
+    """An extra responsibility a practitioner carries in a team, beyond their cases: a duty rota, practice
+    educator for students, a champion role. The code is one of the scheme's extra responsibilities, which
+    says how many points it is worth."""
+
+    membership = models.ForeignKey(TeamMembership, on_delete=models.CASCADE, related_name="responsibilities")
+    code = models.CharField(max_length=60, help_text="Extra responsibility code from the scheme.")
+    quantity = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal(1), help_text="e.g. the number of students supported."
+    )
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["membership", "code"]
+        verbose_name_plural = "responsibilities"
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="responsibility_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="responsibility_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} × {self.quantity} for {self.membership}"

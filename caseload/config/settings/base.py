@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "caseload.organisations",
     "caseload.cases",
     "caseload.schemes",
+    "caseload.workloads",
     "caseload.dashboards",
 ]
 

@@ -14,3 +14,6 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Static files come from the finders (runserver, live_server); WhiteNoise serves collected files in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+
+# Demo data and personas: development and tests only, never production.
+INSTALLED_APPS = [*INSTALLED_APPS, "caseload.nonprod"]

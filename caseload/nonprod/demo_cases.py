@@ -1,0 +1,304 @@
+"""Demo cases with their allocation history and events, generated in memory and bulk inserted.
+
+The mix follows what the services see: probation caseloads weighted to tiers C, D and B with a little
+custody and licence work; children's cases in sibling groups; adult assessments, reviews, safeguarding
+enquiries and DoLS. About 3% of each team's open cases wait for allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus, EventKind, ReallocationReason
+from caseload.nonprod import codes
+from caseload.nonprod.names import FIRST_NAMES, LAST_NAMES
+from caseload.organisations.models import OrgUnit, Practitioner, TeamMembership
+
+FULL_TIME = Decimal(37)
+# Open cases a full-time person of each grade usually holds, by (service, grade).
+USUAL_CASELOAD = {
+    ("probation", "PO"): 38,
+    ("probation", "PSO"): 46,
+    ("probation", "PQIP"): 14,
+    ("probation", "NQO"): 30,
+    ("children", "SP"): 15,
+    ("children", "SW"): 17,
+    ("children", "NQSW"): 11,
+    ("adult", "CM"): 30,
+    ("adult", "OT"): 24,
+    ("adult", "SW"): 26,
+}
+CLOSED_SHARE = 0.25  # closed cases kept in the history, per open case
+UNALLOCATED_SHARE = 0.03
+REALLOCATED_SHARE = 0.08
+LEVEL_CHANGED_SHARE = 0.06
+REFERENCE_PREFIX = {"probation": "N", "children": "CS", "adult": "AC"}
+
+PROBATION_CATEGORY_WEIGHTS = {"PSO": (85, 12, 3), "default": (62, 22, 16)}  # community, licence, custody
+# Risk letter weights A, B, C, D: PSOs and trainees hold the lower-risk cases.
+TIER_LETTER_WEIGHTS = {
+    "PO": (6, 32, 35, 27),
+    "NQO": (2, 25, 40, 33),
+    "PQIP": (0, 15, 45, 40),
+    "PSO": (0, 5, 40, 55),
+}
+TIER_NUMBER_WEIGHTS = (15, 30, 35, 20)  # 3, 2, 1, 0
+UNTIERED_SHARE = 0.015
+UNSUPERVISED_SHARE = 0.04
+CHILDREN_CATEGORY_WEIGHTS = (35, 25, 20, 12, 8)  # in codes.CHILDREN_CATEGORIES order
+ADULT_CATEGORY_WEIGHTS = (28, 47, 15, 10)  # in codes.ADULT_CATEGORIES order
+COMPLEXITY_WEIGHTS = {"high": (10, 40, 50), "default": (35, 45, 20)}
+SIBLING_GROUP_SHARE = 0.3
+REPORT_WRITERS = {"PO": 0.4, "NQO": 0.4, "PQIP": 0.5, "PSO": 0.75}  # grade -> share of reports that are fast
+
+
+@dataclass(eq=False)
+class Post:
+    """One practitioner's workload in one team; `load` scales their usual caseload (0 holds none)."""
+
+    practitioner: Practitioner
+    membership: TeamMembership
+    team: OrgUnit
+    grade: str
+    load: float
+    open_cases: list[Case] = field(default_factory=list)
+
+    @property
+    def target(self) -> int:
+        usual = USUAL_CASELOAD.get((self.team.service, self.grade), 0)
+        return round(usual * float(self.membership.contracted_hours / FULL_TIME) * self.load)
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+class CaseBuilder:
+    """Generates every case of the organisation, team by team, then inserts them in three bulk writes."""
+
+    def __init__(self, rng: random.Random, organisation: OrgUnit, today: dt.date) -> None:
+        self.rng, self.organisation, self.today = rng, organisation, today
+        self.zone = timezone.get_current_timezone()
+        self.cases: list[Case] = []
+        self.allocations: list[CaseAllocation] = []
+        self.events: list[CaseEvent] = []
+        self.serials = dict.fromkeys(REFERENCE_PREFIX, 100000)
+        self.sibling_groups = 0
+
+    def build(self, posts: list[Post]) -> None:
+        teams: dict[OrgUnit, list[Post]] = {}
+        for post in posts:
+            teams.setdefault(post.team, []).append(post)
+        for team, team_posts in teams.items():
+            self._team(team, [p for p in team_posts if p.load])
+        Case.objects.bulk_create(self.cases, batch_size=500)
+        CaseAllocation.objects.bulk_create(self.allocations, batch_size=1000)
+        CaseEvent.objects.bulk_create(self.events, batch_size=1000)
+
+    def _team(self, team: OrgUnit, holders: list[Post]) -> None:
+        for post in holders:
+            self._open_cases(post, holders)
+            for _ in range(round(post.target * CLOSED_SHARE)):
+                self._closed_case(post)
+        allocated = sum(len(p.open_cases) for p in holders)
+        for _ in range(max(1, round(allocated * UNALLOCATED_SHARE / (1 - UNALLOCATED_SHARE)))):
+            received = self.today - _days(self.rng.randint(1, 40))
+            self._case(team, self._fields(team.service, "", received))
+        if team.service == codes.PROBATION:
+            self._court_and_parole_reports(holders)
+            self._cms_contacts(holders)
+
+    # --- One case ------------------------------------------------------------------------------------------
+
+    def _case(self, team: OrgUnit, values: dict[str, Any], surname: str | None = None) -> Case:
+        service = team.service
+        self.serials[service] += self.rng.randint(1, 9)
+        case = Case(
+            organisation=self.organisation,
+            reference=f"{REFERENCE_PREFIX[service]}{self.serials[service]}",
+            name=f"{self.rng.choice(FIRST_NAMES)} {surname or self.rng.choice(LAST_NAMES)}",
+            service=service,
+            team=team,
+            **values,
+        )
+        self.cases.append(case)
+        return case
+
+    def _open_cases(self, post: Post, holders: list[Post]) -> None:
+        while len(post.open_cases) < post.target:
+            received = self.today - _days(int(self.rng.triangular(10, 900, 120)))
+            values = self._fields(post.team.service, post.grade, received)
+            size = self._sibling_group_size(post.team.service, values, post.target - len(post.open_cases))
+            group = self._next_sibling_group() if size > 1 else ""
+            surname = self.rng.choice(LAST_NAMES)
+            for _ in range(size):
+                case = self._case(post.team, {**values, "sibling_group": group}, surname=surname)
+                case.practitioner = post.practitioner
+                post.open_cases.append(case)
+                start = min(received + _days(self.rng.randint(1, 7)), self.today)
+                self._allocate(case, post, holders, start)
+                self._maybe_change_level(case, post, start)
+
+    def _closed_case(self, post: Post) -> None:
+        closed = self.today - _days(self.rng.randint(1, 365))
+        received = closed - _days(self.rng.randint(60, 700))
+        values = self._fields(post.team.service, post.grade, received)
+        values.update(expected_end_date=closed, expected_release_date=None)
+        case = self._case(post.team, {**values, "status": CaseStatus.CLOSED, "closed_date": closed})
+        case.practitioner = post.practitioner
+        self._spell(case, post, received + _days(self.rng.randint(1, 7)), closed, previous=None)
+        self._event(case, EventKind.CLOSED, closed, post.practitioner)
+
+    def _sibling_group_size(self, service: str, values: dict[str, Any], room: int) -> int:
+        eligible = service == codes.CHILDREN and values["category"] != "care_leaver"
+        if not eligible or room < 2 or self.rng.random() >= SIBLING_GROUP_SHARE:
+            return 1
+        return min(self.rng.randint(2, 4), room)
+
+    def _next_sibling_group(self) -> str:
+        self.sibling_groups += 1
+        return f"SG{self.sibling_groups:05d}"
+
+    # --- Categories, levels, flags and dates, by service -------------------------------------------------
+
+    def _fields(self, service: str, grade: str, received: dt.date) -> dict[str, Any]:
+        make = {codes.PROBATION: self._probation, codes.CHILDREN: self._children, codes.ADULT: self._adult}
+        return {"received_date": received, "start_date": received} | make[service](grade)
+
+    def _probation(self, grade: str) -> dict[str, Any]:
+        weights = PROBATION_CATEGORY_WEIGHTS.get(grade, PROBATION_CATEGORY_WEIGHTS["default"])
+        category = self.rng.choices(codes.PROBATION_CATEGORIES, weights)[0]
+        level = self._tier(grade, category)
+        flags = self._probation_flags(category, level)
+        values: dict[str, Any] = {"category": category, "level": level, "flags": flags}
+        if category == "custody":
+            values["expected_release_date"] = self.today + _days(self.rng.randint(14, 1100))
+        elif "overdue_termination" in flags:
+            values["expected_end_date"] = self.today - _days(self.rng.randint(1, 28))
+        else:
+            values["expected_end_date"] = self.today + _days(self.rng.randint(14, 720))
+        return values
+
+    def _tier(self, grade: str, category: str) -> str:
+        if self.rng.random() < UNTIERED_SHARE:
+            return codes.UNTIERED
+        letter = self.rng.choices(
+            codes.TIER_LETTERS, TIER_LETTER_WEIGHTS.get(grade, TIER_LETTER_WEIGHTS["PO"])
+        )[0]
+        tier = letter + self.rng.choices(codes.TIER_NUMBERS, TIER_NUMBER_WEIGHTS)[0]
+        unsupervised = category == "community" and self.rng.random() < UNSUPERVISED_SHARE
+        return tier + codes.UNSUPERVISED_SUFFIX if unsupervised else tier
+
+    def _probation_flags(self, category: str, level: str) -> list[str]:
+        high_risk_rate = {"A": 0.6, "B": 0.1}.get(level[:1], 0.005)
+        rates = [("warrant", 0.02), ("young_adult", 0.06), ("high_risk", high_risk_rate)]
+        if category == "community":
+            rates += [("unpaid_work_only", 0.04), ("overdue_termination", 0.015)]
+        return [flag for flag, rate in rates if self.rng.random() < rate]
+
+    def _children(self, grade: str) -> dict[str, Any]:
+        category = self.rng.choices(codes.CHILDREN_CATEGORIES, CHILDREN_CATEGORY_WEIGHTS)[0]
+        weights = COMPLEXITY_WEIGHTS[
+            "high" if category in {"child_protection", "court_proceedings"} else "default"
+        ]
+        flags = ["interpreter"] if self.rng.random() < 0.04 else []
+        return {
+            "category": category,
+            "level": self.rng.choices(codes.COMPLEXITY_LEVELS, weights)[0],
+            "flags": flags,
+        }
+
+    def _adult(self, grade: str) -> dict[str, Any]:
+        category = self.rng.choices(codes.ADULT_CATEGORIES, ADULT_CATEGORY_WEIGHTS)[0]
+        level = self.rng.choices(codes.COMPLEXITY_LEVELS, COMPLEXITY_WEIGHTS["default"])[0]
+        flags = [flag for flag, rate in (("interpreter", 0.06), ("travel", 0.1)) if self.rng.random() < rate]
+        return {"category": category, "level": level, "flags": flags}
+
+    # --- History: allocations and events -----------------------------------------------------------------
+
+    def _allocate(self, case: Case, post: Post, holders: list[Post], start: dt.date) -> None:
+        """An open spell with the holder; some cases were with a colleague first."""
+        days_held = (self.today - start).days
+        colleagues = [p for p in holders if p.practitioner != post.practitioner]
+        if colleagues and days_held > 21 and self.rng.random() < REALLOCATED_SHARE:
+            previous = self.rng.choice(colleagues)
+            moved = start + _days(self.rng.randint(7, days_held - 1))
+            self._spell(case, previous, start, moved, previous=None)
+            self._spell(case, post, moved, None, previous=previous)
+        else:
+            self._spell(case, post, start, None, previous=None)
+
+    def _spell(
+        self, case: Case, post: Post, start: dt.date, end: dt.date | None, previous: Post | None
+    ) -> None:
+        reason = self.rng.choice(list(ReallocationReason)) if previous else ""
+        self.allocations.append(
+            CaseAllocation(
+                case=case,
+                practitioner=post.practitioner,
+                team=post.team,
+                started_at=self._at(start),
+                ended_at=self._at(end) if end else None,
+                reason=reason,
+            )
+        )
+        kind = EventKind.REALLOCATED if previous else EventKind.ALLOCATED
+        details = {
+            "from": previous.practitioner.pk if previous else None,
+            "to": post.practitioner.pk,
+            "reason": reason,
+        }
+        self._event(case, kind, start, post.practitioner, details=details)
+
+    def _maybe_change_level(self, case: Case, post: Post, allocated: dt.date) -> None:
+        levels = codes.LEVELS[case.service]
+        if not case.level or self.rng.random() >= LEVEL_CHANGED_SHARE or allocated >= self.today:
+            return
+        index = levels.index(case.level)
+        before = levels[index + 1] if index + 1 < len(levels) and levels[index + 1] else levels[index - 1]
+        on = self.today - _days(self.rng.randint(0, min(120, (self.today - allocated).days)))
+        self._event(
+            case, EventKind.LEVEL_CHANGED, on, post.practitioner, details={"from": before, "to": case.level}
+        )
+
+    def _court_and_parole_reports(self, holders: list[Post]) -> None:
+        """Court reports (standard and fast) in the last 60 days; a parole report for some POs."""
+        for post in holders:
+            if post.grade not in REPORT_WRITERS or not post.open_cases:
+                continue
+            for _ in range(self.rng.randint(0, 5)):
+                fast = self.rng.random() < REPORT_WRITERS[post.grade]
+                turnaround = self.rng.randint(1, 3) if fast else self.rng.randint(10, 15)
+                report = "court_fast" if fast else "court_standard"
+                self._report(post, self.rng.choice(post.open_cases), report, turnaround)
+            long_sentences = [c for c in post.open_cases if c.category in {"custody", "licence"}]
+            if post.grade == "PO" and long_sentences and self.rng.random() < 0.35:
+                self._report(post, self.rng.choice(long_sentences), "parole", self.rng.randint(14, 28))
+
+    def _report(self, post: Post, case: Case, report_type: str, turnaround: int) -> None:
+        requested = self.today - _days(self.rng.randint(0, 59))
+        self._event(case, EventKind.REPORT_REQUESTED, requested, post.practitioner, report_type=report_type)
+        due = requested + _days(turnaround)
+        if due <= self.today and self.rng.random() < 0.9:
+            self._event(case, EventKind.REPORT_COMPLETED, due, post.practitioner, report_type=report_type)
+
+    def _cms_contacts(self, holders: list[Post]) -> None:
+        """Case-management-support contacts in the last 14 days, each by a team member other than the holder."""
+        held = [(case, post) for post in holders for case in post.open_cases]
+        for _ in range(self.rng.randint(15, 40)):
+            case, holder = self.rng.choice(held)
+            doer = self.rng.choice([p for p in holders if p.practitioner != holder.practitioner])
+            on = self.today - _days(self.rng.randint(0, 13))
+            contact = self.rng.choice(codes.CMS_CONTACT_TYPES)
+            self._event(case, EventKind.CMS_CONTACT, on, doer.practitioner, contact_type=contact)
+
+    def _event(self, case: Case, kind: str, on: dt.date, by: Practitioner, **values: Any) -> None:
+        self.events.append(CaseEvent(case=case, kind=kind, occurred_on=on, practitioner=by, **values))
+
+    def _at(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(10), tzinfo=self.zone)
