@@ -1,0 +1,1 @@
+"""Case weighting methods: activity timings (`activity`) and direct weight tables (`direct`)."""
