@@ -32,6 +32,7 @@ class CaseFlag(models.TextChoices):
     TRAVEL = "travel", "Long travel"
     INACTIVE = "inactive", "Inactive"
     DORMANT = "dormant", "Dormant"
+    COMPLEXITY = "complexity", "Additional complexity agreed in supervision"
     HIGH_RISK = "high_risk", "High risk of serious harm"
     PRIORITY = "priority", "Priority (PPO/IOM)"
 

@@ -17,27 +17,37 @@ PROBATION_UNSUPERVISED_TIERS = tuple(f"{tier}{UNSUPERVISED_SUFFIX}" for tier in 
 UNTIERED = ""
 PROBATION_LEVELS = (*PROBATION_TIERS, *PROBATION_UNSUPERVISED_TIERS, UNTIERED)
 
-# Children's social care and adult community care: complexity 1 (lowest) to 3.
-COMPLEXITY_LEVELS = ("1", "2", "3")
+# Children's social care and adult community care: each category has its own levels (lowest first), as the
+# children-services and adult-community-care presets define them.
 CHILDREN_CATEGORIES = (
-    "child_in_need",
-    "child_protection",
-    "looked_after_child",
-    "care_leaver",
-    "court_proceedings",
+    "child-in-need",
+    "child-protection",
+    "looked-after-child",
+    "care-leaver",
+    "court-proceedings",
 )
-ADULT_CATEGORIES = ("assessment", "review", "safeguarding_enquiry", "dols")
+ADULT_CATEGORIES = ("assessment", "review", "safeguarding-enquiry", "dols")
+THREE_LEVELS = ("level-1", "level-2", "level-3")
+SOCIAL_CARE_LEVELS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(CHILDREN_CATEGORIES, THREE_LEVELS),
+    "care-leaver": ("level-1", "level-2"),
+    "assessment": ("standard", "complex"),
+    "review": ("planned", "unplanned"),
+    "safeguarding-enquiry": THREE_LEVELS,
+    "dols": ("standard", "review"),
+}
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     PROBATION: PROBATION_CATEGORIES,
     CHILDREN: CHILDREN_CATEGORIES,
     ADULT: ADULT_CATEGORIES,
 }
-LEVELS: dict[str, tuple[str, ...]] = {
-    PROBATION: PROBATION_LEVELS,
-    CHILDREN: COMPLEXITY_LEVELS,
-    ADULT: COMPLEXITY_LEVELS,
-}
 
-# Case-management-support contact types (CMS01 to CMS36).
-CMS_CONTACT_TYPES = tuple(f"CMS{n:02d}" for n in range(1, 37))
+
+def levels_for(service: str, category: str) -> tuple[str, ...]:
+    """The level codes a case of this service and category may have, lowest first for social care."""
+    return PROBATION_LEVELS if service == PROBATION else SOCIAL_CARE_LEVELS[category]
+
+
+# Case-management-support contact types of the probation-2022 scheme (CMS40 to CMS51).
+CMS_CONTACT_TYPES = tuple(f"CMS{n:02d}" for n in range(40, 52))

@@ -30,6 +30,8 @@ from caseload.organisations.models import (
     Reduction,
     TeamMembership,
 )
+from caseload.schemes.models import Scheme, SchemeAssignment
+from caseload.schemes.services import install_presets
 
 ROOT_CODE = "NSP"
 DEFAULT_DEMO_PASSWORD = "caseload-demo-2026"  # noqa: S105 - a published demo password, never production
@@ -186,6 +188,7 @@ def build_demo(seed: int = 2026, stdout: TextIO | None = None) -> DemoSummary:
 
     with transaction.atomic():
         units = {u.code: u for u in _create_units(TREE, None, since)}
+        _assign_schemes(units, since)
         teams = [u for u in units.values() if u.kind == OrgUnitKind.TEAM]
         say(f"{len(units)} organisation units")
         posts = StaffBuilder(rng, today, since).build(teams)
@@ -197,6 +200,19 @@ def build_demo(seed: int = 2026, stdout: TextIO | None = None) -> DemoSummary:
         _build_users(units, posts)
         say(f"{len(DEMO_USERS)} demo users")
         return summarise(units[ROOT_CODE])
+
+
+# Which shipped scheme each division of the demo uses.
+DEMO_SCHEMES = {"NSP-PRB": "probation-2022", "NSP-CS": "children-services", "NSP-AC": "adult-community-care"}
+
+
+def _assign_schemes(units: dict[str, OrgUnit], since: dt.date) -> None:
+    """Install the scheme presets if needed and give each division its scheme."""
+    install_presets()
+    for code, scheme_code in DEMO_SCHEMES.items():
+        SchemeAssignment.objects.create(
+            org_unit=units[code], scheme=Scheme.objects.get(code=scheme_code), effective_from=since
+        )
 
 
 def summarise(root: OrgUnit) -> DemoSummary:
@@ -228,6 +244,7 @@ def remove_demo() -> bool:
         return False
     units = OrgUnit.objects.within(root)
     Case.objects.filter(organisation=root).delete()
+    SchemeAssignment.objects.filter(org_unit__in=units).delete()
     User.objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
     staff = list(TeamMembership.objects.filter(team__in=units).values_list("practitioner", flat=True))
     Practitioner.objects.filter(pk__in=staff).delete()

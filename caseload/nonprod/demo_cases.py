@@ -155,7 +155,7 @@ class CaseBuilder:
         self._event(case, EventKind.CLOSED, closed, post.practitioner)
 
     def _sibling_group_size(self, service: str, values: dict[str, Any], room: int) -> int:
-        eligible = service == codes.CHILDREN and values["category"] != "care_leaver"
+        eligible = service == codes.CHILDREN and values["category"] != "care-leaver"
         if not eligible or room < 2 or self.rng.random() >= SIBLING_GROUP_SHARE:
             return 1
         return min(self.rng.randint(2, 4), room)
@@ -204,18 +204,20 @@ class CaseBuilder:
     def _children(self, grade: str) -> dict[str, Any]:
         category = self.rng.choices(codes.CHILDREN_CATEGORIES, CHILDREN_CATEGORY_WEIGHTS)[0]
         weights = COMPLEXITY_WEIGHTS[
-            "high" if category in {"child_protection", "court_proceedings"} else "default"
+            "high" if category in {"child-protection", "court-proceedings"} else "default"
         ]
+        levels = codes.levels_for(codes.CHILDREN, category)
         flags = ["interpreter"] if self.rng.random() < 0.04 else []
         return {
             "category": category,
-            "level": self.rng.choices(codes.COMPLEXITY_LEVELS, weights)[0],
+            "level": self.rng.choices(levels, weights[: len(levels)])[0],
             "flags": flags,
         }
 
     def _adult(self, grade: str) -> dict[str, Any]:
         category = self.rng.choices(codes.ADULT_CATEGORIES, ADULT_CATEGORY_WEIGHTS)[0]
-        level = self.rng.choices(codes.COMPLEXITY_LEVELS, COMPLEXITY_WEIGHTS["default"])[0]
+        levels = codes.levels_for(codes.ADULT, category)
+        level = self.rng.choices(levels, COMPLEXITY_WEIGHTS["default"][: len(levels)])[0]
         flags = [flag for flag, rate in (("interpreter", 0.06), ("travel", 0.1)) if self.rng.random() < rate]
         return {"category": category, "level": level, "flags": flags}
 
@@ -256,7 +258,7 @@ class CaseBuilder:
         self._event(case, kind, start, post.practitioner, details=details)
 
     def _maybe_change_level(self, case: Case, post: Post, allocated: dt.date) -> None:
-        levels = codes.LEVELS[case.service]
+        levels = codes.levels_for(case.service, case.category)
         if not case.level or self.rng.random() >= LEVEL_CHANGED_SHARE or allocated >= self.today:
             return
         index = levels.index(case.level)

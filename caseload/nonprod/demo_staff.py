@@ -126,12 +126,13 @@ class ReductionSpec(NamedTuple):
 
 # Each line is one person's reductions; `services` says whose they may be.
 OCCASIONAL_REDUCTIONS: tuple[tuple[tuple[str, ...], tuple[ReductionSpec, ...]], ...] = (
-    ((P,), (ReductionSpec("spoc", -400, percent=5),)),
-    ((P,), (ReductionSpec("spoc", -200, percent=5),)),
-    ((P,), (ReductionSpec("spoc", -90, percent=4),)),
+    ((P,), (ReductionSpec("spoc-lead", -400, percent=5),)),
+    ((P,), (ReductionSpec("spoc-lead", -200, percent=5),)),
+    ((P,), (ReductionSpec("spoc-lead", -90, percent=4),)),
     ((P, C, A), (ReductionSpec("trade-union", -700, percent=20),)),
     ((P, C, A), (ReductionSpec("trade-union", -150, percent=10),)),
-    ((C, A), (ReductionSpec("practice-educator", -60, 120, percent=10),)),
+    ((A,), (ReductionSpec("bia-rota", -60, 120, percent=10),)),
+    ((C,), (ReductionSpec("study", -60, 120, percent=10),)),
     ((P, C, A), (ReductionSpec("disability", -800, percent=10),)),
     ((P, C, A), (ReductionSpec("maternity-leave", 21),)),  # scheduled
     ((P, C, A), (ReductionSpec("phased-return", 10, 52, percent=40),)),  # scheduled
@@ -143,9 +144,9 @@ OCCASIONAL_REDUCTIONS: tuple[tuple[tuple[str, ...], tuple[ReductionSpec, ...]], 
     ((P,), (ReductionSpec("court-duty", -30, percent=10, deleted=True),)),
 )
 TRAINEE_REDUCTIONS = {
-    "PQIP": (("pqip-1", 0), ("pqip-2", 6), ("pqip-3", 12)),
+    "PQIP": (("pqip-0-6", 0), ("pqip-6-12", 6), ("pqip-12-18", 12)),
     "NQO": (("nqo", 0),),
-    "NQSW": (("asye", 0),),
+    "NQSW": (("asye-protected-time", 0),),
 }
 
 

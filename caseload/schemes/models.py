@@ -103,7 +103,9 @@ class SchemeAssignment(TimeStampedModel):
         ordering = ["org_unit__path", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org_unit"], condition=Q(effective_to__isnull=True), name="one_open_assignment_per_unit"
+                fields=["org_unit"],
+                condition=Q(effective_to__isnull=True),
+                name="one_open_assignment_per_unit",
             ),
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),

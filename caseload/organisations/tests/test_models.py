@@ -167,7 +167,7 @@ def test_grades_are_the_seeded_rows():
         True,
     )
     assert GradeFactory(code="SPO").holds_cases is False
-    assert ReductionReasonFactory(code="pqip-1").default_percent == Decimal(80)
+    assert ReductionReasonFactory(code="pqip-0-6").default_percent == Decimal(80)
 
 
 # --- OrgUnit path and depth -------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_add_months_clamps_to_the_end_of_the_month(start, months, end):
 
 def test_a_reason_with_a_default_percent_fixes_hours_and_end_date(org, team_manager):
     membership = TeamMembershipFactory(team=org.team, contracted_hours=Decimal(37))
-    pqip = ReductionReason.objects.get(code="pqip-1")  # 80 %, 6 months
+    pqip = ReductionReason.objects.get(code="pqip-0-6")  # 80 %, 6 months
 
     reduction = services.save_reduction(
         membership=membership,
@@ -116,7 +116,7 @@ def test_a_reason_with_a_default_percent_fixes_hours_and_end_date(org, team_mana
 
 def test_a_reason_with_a_maximum_percent_caps_hours(org, team_manager):
     membership = TeamMembershipFactory(team=org.team, contracted_hours=Decimal(37))
-    spoc = ReductionReason.objects.get(code="spoc")  # up to 5 % = 1.85 h
+    spoc = ReductionReason.objects.get(code="spoc-lead")  # up to 5 % = 1.85 h
 
     with pytest.raises(ValidationError) as error:
         services.save_reduction(

@@ -1,0 +1,61 @@
+"""Workload figures read from the database: each membership scored under the scheme version in force
+for its team, with the full breakdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from caseload.domain.aggregate import Aggregate, aggregate
+from caseload.domain.results import WorkloadResult
+from caseload.domain.scoring import score_practitioners
+from caseload.organisations.models import OrgUnit, TeamMembership
+from caseload.schemes.models import SchemeVersion
+from caseload.schemes.selectors import version_for_unit
+from caseload.schemes.services import domain_scheme
+from caseload.workloads.inputs import current_memberships, practitioner_inputs
+
+
+@dataclass(frozen=True)
+class MembershipWorkload:
+    membership: TeamMembership
+    version: SchemeVersion
+    result: WorkloadResult
+
+
+@dataclass(frozen=True)
+class UnitWorkload:
+    unit: OrgUnit
+    version: SchemeVersion
+    members: list[MembershipWorkload]
+    total: Aggregate
+
+
+def score_memberships(memberships: list[TeamMembership], on: dt.date) -> list[MembershipWorkload]:
+    """Score memberships on a date, each under its team's scheme version. Memberships whose team has no
+    scheme in force are left out (the unit pages say so)."""
+    by_version: dict[int, tuple[SchemeVersion, list[TeamMembership]]] = {}
+    versions: dict[int, SchemeVersion | None] = {}
+    for m in memberships:
+        if m.team_id not in versions:
+            versions[m.team_id] = version_for_unit(m.team, on)
+        version = versions[m.team_id]
+        if version is not None:
+            by_version.setdefault(version.pk, (version, []))[1].append(m)
+    scored: dict[int, MembershipWorkload] = {}
+    for version, group in by_version.values():
+        scheme = domain_scheme(version)
+        people, contacts = practitioner_inputs(scheme, group, on)
+        for m, result in zip(group, score_practitioners(scheme, people, contacts, on), strict=True):
+            scored[m.pk] = MembershipWorkload(m, version, result)
+    return [scored[m.pk] for m in memberships if m.pk in scored]
+
+
+def team_workload(team: OrgUnit, on: dt.date) -> UnitWorkload | None:
+    """Every current member of a team scored, and the team's totals (sum then divide)."""
+    version = version_for_unit(team, on)
+    if version is None:
+        return None
+    members = score_memberships(current_memberships(on, [team.pk]), on)
+    total = aggregate(domain_scheme(version), team.name, [m.result for m in members])
+    return UnitWorkload(team, version, members, total)
