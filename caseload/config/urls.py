@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from caseload.api.api import api
+
 admin.site.site_header = "Caseload administration"
 admin.site.site_title = "Caseload administration"
 
@@ -8,4 +10,5 @@ urlpatterns = [
     path("", include("caseload.dashboards.urls")),
     path("", include("caseload.core.urls")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

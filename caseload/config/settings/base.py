@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "caseload.cases",
     "caseload.schemes",
     "caseload.workloads",
+    "caseload.imports",
+    "caseload.api",
     "caseload.dashboards",
 ]
 

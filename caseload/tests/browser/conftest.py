@@ -69,8 +69,11 @@ def check_accessibility(page: Page, name: str) -> None:
     violations = result["violations"]
     if violations:
         lines = [
-            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            for v in violations
         ]
         raise AxeViolations(f"axe found {len(violations)} violation(s) on {name}:\n" + "\n".join(lines))
     assert result["passes"], "axe ran no passing checks: the page is probably empty"
-    (ARTIFACTS / f"{safe}.axe.json").write_text(json.dumps({"violations": 0, "passes": len(result["passes"])}))
+    (ARTIFACTS / f"{safe}.axe.json").write_text(
+        json.dumps({"violations": 0, "passes": len(result["passes"])})
+    )

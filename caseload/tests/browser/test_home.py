@@ -11,8 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_home_shows_the_organisation_tree_accessibly(page):
-    root = OrgUnit.objects.create(code="ORG", name="Example Council", kind="organisation", effective_from=dt.date(2020, 1, 1))
-    OrgUnit.objects.create(code="T1", name="North Team", kind="team", parent=root, effective_from=dt.date(2020, 1, 1))
+    root = OrgUnit.objects.create(
+        code="ORG", name="Example Council", kind="organisation", effective_from=dt.date(2020, 1, 1)
+    )
+    OrgUnit.objects.create(
+        code="T1", name="North Team", kind="team", parent=root, effective_from=dt.date(2020, 1, 1)
+    )
 
     page.goto("/")
 

@@ -22,7 +22,9 @@ def test_sign_in_with_wrong_password_shows_an_error_and_keeps_the_username(page)
 
 
 def test_sign_in_and_out(page):
-    User.objects.create_user("sam.manager", password="a-long-password-1", first_name="Sam", last_name="Okafor")
+    User.objects.create_user(
+        "sam.manager", password="a-long-password-1", first_name="Sam", last_name="Okafor"
+    )
     page.goto("/sign-in/")
     page.get_by_label("Username").fill("sam.manager")
     page.get_by_label("Password", exact=True).fill("a-long-password-1")
