@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -19,9 +19,14 @@ class TreeNode:
     unit: OrgUnit
     children: list[TreeNode] = field(default_factory=list)
     teams: int = 0
-    practitioners: int = 0
+    practitioner_ids: set[int] = field(default_factory=set)
     open_cases: int = 0
     unallocated_cases: int = 0
+
+    @property
+    def practitioners(self) -> int:
+        """Distinct people: someone working in two teams counts once above them."""
+        return len(self.practitioner_ids)
 
 
 def org_tree_with_counts(on: dt.date, units: list[OrgUnit] | None = None) -> list[TreeNode]:
@@ -30,14 +35,9 @@ def org_tree_with_counts(on: dt.date, units: list[OrgUnit] | None = None) -> lis
     if units is None:
         units = list(OrgUnit.objects.current(on).order_by("path"))
     nodes = {u.pk: TreeNode(unit=u) for u in units}
-    members = Counter(
-        dict(
-            TeamMembership.objects.current(on)
-            .values_list("team_id")
-            .annotate(n=Count("practitioner_id", distinct=True))
-            .values_list("team_id", "n")
-        )
-    )
+    members: dict[int, set[int]] = defaultdict(set)
+    for team_id, practitioner_id in TeamMembership.objects.current(on).values_list("team_id", "practitioner_id"):
+        members[team_id].add(practitioner_id)
     case_counts = {
         row["team_id"]: row
         for row in Case.objects.filter(status=CaseStatus.ACTIVE)
@@ -52,14 +52,14 @@ def org_tree_with_counts(on: dt.date, units: list[OrgUnit] | None = None) -> lis
     for node in sorted(nodes.values(), key=lambda n: -n.unit.depth):  # deepest first
         if node.unit.kind == "team":
             node.teams += 1
-            node.practitioners += members.get(node.unit.pk, 0)
+            node.practitioner_ids |= members.get(node.unit.pk, set())
             counts = case_counts.get(node.unit.pk, {})
             node.open_cases += counts.get("open", 0)
             node.unallocated_cases += counts.get("unallocated", 0)
         parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
         if parent:
             parent.teams += node.teams
-            parent.practitioners += node.practitioners
+            parent.practitioner_ids |= node.practitioner_ids
             parent.open_cases += node.open_cases
             parent.unallocated_cases += node.unallocated_cases
     return roots

@@ -40,6 +40,14 @@ def test_counts_roll_up_from_teams(staffed):
     assert (root.teams, root.practitioners, root.open_cases, root.unallocated_cases) == (3, 3, 6, 2)
 
 
+def test_someone_in_two_teams_counts_once_above_them(staffed, practitioner_user):
+    TeamMembershipFactory(practitioner=practitioner_user.practitioner, team=staffed.team_b, contracted_hours=10)
+    [root] = org_tree_with_counts(TODAY)
+    area = root.children[0].children[0]
+    assert [team.practitioners for team in area.children] == [1, 2]
+    assert (area.practitioners, root.practitioners) == (2, 3)
+
+
 def test_units_not_yet_in_effect_are_left_out(org):
     org.team_b.effective_from = dt.date(2026, 6, 1)
     org.team_b.save()
