@@ -36,7 +36,9 @@ def org_tree_with_counts(on: dt.date, units: list[OrgUnit] | None = None) -> lis
         units = list(OrgUnit.objects.current(on).order_by("path"))
     nodes = {u.pk: TreeNode(unit=u) for u in units}
     members: dict[int, set[int]] = defaultdict(set)
-    for team_id, practitioner_id in TeamMembership.objects.current(on).values_list("team_id", "practitioner_id"):
+    for team_id, practitioner_id in TeamMembership.objects.current(on).values_list(
+        "team_id", "practitioner_id"
+    ):
         members[team_id].add(practitioner_id)
     case_counts = {
         row["team_id"]: row

@@ -41,7 +41,9 @@ def test_counts_roll_up_from_teams(staffed):
 
 
 def test_someone_in_two_teams_counts_once_above_them(staffed, practitioner_user):
-    TeamMembershipFactory(practitioner=practitioner_user.practitioner, team=staffed.team_b, contracted_hours=10)
+    TeamMembershipFactory(
+        practitioner=practitioner_user.practitioner, team=staffed.team_b, contracted_hours=10
+    )
     [root] = org_tree_with_counts(TODAY)
     area = root.children[0].children[0]
     assert [team.practitioners for team in area.children] == [1, 2]
