@@ -30,7 +30,8 @@ class TreeNode:
 
 
 def org_tree_with_counts(on: dt.date, units: list[OrgUnit] | None = None) -> list[TreeNode]:
-    """The current organisation tree as root nodes, each count rolled up from the teams below.
+    """The current organisation tree as root nodes, siblings in name order, each count rolled up from the
+    teams below.
     Three queries whatever the size of the tree."""
     if units is None:
         units = list(OrgUnit.objects.current(on).order_by("path"))
@@ -64,4 +65,7 @@ def org_tree_with_counts(on: dt.date, units: list[OrgUnit] | None = None) -> lis
             parent.practitioner_ids |= node.practitioner_ids
             parent.open_cases += node.open_cases
             parent.unallocated_cases += node.unallocated_cases
+    for node in nodes.values():
+        node.children.sort(key=lambda child: (child.unit.name.casefold(), child.unit.code))
+    roots.sort(key=lambda root: (root.unit.name.casefold(), root.unit.code))
     return roots

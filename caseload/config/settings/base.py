@@ -86,7 +86,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'caseload.sqlite3'}"),
+        env_str("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'caseload.sqlite3'}",  # empty means unset
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
