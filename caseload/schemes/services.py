@@ -160,6 +160,9 @@ def publish_version(
         after=_summary(version),
         note="Published",
     )
+    from caseload.workloads.services import recalculate_scheme_version  # imported here: it imports us
+
+    recalculate_scheme_version(version)
     return version
 
 

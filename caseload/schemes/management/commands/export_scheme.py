@@ -7,11 +7,11 @@ from caseload.schemes.services import export_version
 
 
 class Command(BaseCommand):
-    help = "Write a scheme version as YAML (the version in force today unless --version is given)."
+    help = "Write a scheme version as YAML (the version in force today unless --label is given)."
 
     def add_arguments(self, parser):
         parser.add_argument("scheme", help="scheme code, e.g. children-services")
-        parser.add_argument("--version", dest="label", help="version label")
+        parser.add_argument("--label", dest="label", help="version label, e.g. 2024-04")
         parser.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
 
     def handle(self, *args, scheme: str, label: str | None, output: Path | None, **options):
