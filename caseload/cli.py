@@ -1,6 +1,7 @@
 """The `caseload` console script. Subcommands work offline on files; the web product has its own commands.
 
     caseload score --scheme SCHEME_FILE_OR_PRESET --workload WORKLOAD.json [--on YYYY-MM-DD] [--format json|table]
+    caseload explain --scheme SCHEME --category CODE [--level CODE] [--status CODE] [--flag FLAG ...] [--on DATE]
 
 Bad input prints `error: …` lines naming each field and exits with status 2 (docs/scoring.md).
 """
@@ -17,6 +18,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from caseload.domain.aggregate import aggregate
+from caseload.domain.case_points import explain_case
 from caseload.domain.presets import list_presets, load_preset
 from caseload.domain.reader import InputError
 from caseload.domain.results import WorkloadResult
@@ -25,6 +27,7 @@ from caseload.domain.scheme import Scheme
 from caseload.domain.scheme_parser import load_scheme_file
 from caseload.domain.scoring import score_practitioners
 from caseload.domain.staffing import target_staffing
+from caseload.domain.values import CaseInput
 from caseload.domain.workload_file import load_workload_file
 
 EXIT_OK = 0
@@ -65,6 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--format", choices=("table", "json"), default="table")
     score.set_defaults(command=run_score)
+    explain = subcommands.add_parser(
+        "explain", help="show the activities, minutes and steps behind one case's points"
+    )
+    explain.add_argument("--scheme", required=True, help="scheme file or preset name")
+    explain.add_argument("--category", required=True, help="case category code, e.g. child-protection")
+    explain.add_argument("--level", help="tier or complexity level code (omit for untiered)")
+    explain.add_argument("--status", default="active", help="case status code (default: active)")
+    explain.add_argument("--flag", action="append", default=[], help="a case flag; repeat for several")
+    explain.add_argument("--start-date", type=_iso_date, help="case start date (once-at-start activities)")
+    explain.add_argument("--end-date", type=_iso_date, help="expected end date (before-end activities)")
+    explain.add_argument(
+        "--release-date", type=_iso_date, help="expected release date (before-release activities)"
+    )
+    explain.add_argument("--on", type=_iso_date, help="calculation date YYYY-MM-DD (default: today)")
+    explain.set_defaults(command=run_explain)
     return parser
 
 
@@ -106,6 +124,33 @@ def run_score(args: argparse.Namespace, out: TextIO) -> int:
         f"\nTotal for {total.members} practitioner(s): {total.total_points} of {total.available_points} "
         f"= {total.workload_percent_display}% ({total.rag.name}); target staffing figure: {staffing.explanation}\n"
     )
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace, out: TextIO) -> int:
+    """One case's points with every activity line and step, for checking a scheme by hand."""
+    scheme = load_scheme_argument(args.scheme)
+    case = CaseInput(
+        reference="example",
+        category=args.category,
+        level=args.level,
+        status=args.status,
+        flags=frozenset(args.flag),
+        start_date=args.start_date,
+        expected_end_date=args.end_date,
+        expected_release_date=args.release_date,
+    )
+    explanation = explain_case(scheme, case, args.on or datetime.now(tz=TIME_ZONE).date())
+    out.write(f"{explanation.rule}\n")
+    if explanation.activities:
+        out.write("  Activities (minutes per week):\n")
+        for line in explanation.activities:
+            out.write(f"    {line.weekly_minutes:>10}  {line.label}\n")
+    out.write("  Steps:\n")
+    out.write("".join(f"    {step.value:>10}  {step.label}\n" for step in explanation.steps))
+    if explanation.warning:
+        out.write(f"  warning: {explanation.warning}\n")
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 

@@ -66,8 +66,8 @@ def test_score_table_output_for_a_scheme_file_and_a_date() -> None:
     )
     assert status == 0
     assert "Scheme children-services v2026-01 (minutes per week), scored on 2026-11-23" in out
-    assert "total 1304.37  available 1909.20  workload 68.3%  remaining 604.83  Under 85% (blue)" in out
-    assert "    125.48  case                 S2" in out
+    assert "total 977.39  available 1909.20  workload 51.2%  remaining 931.81  Under 85% (blue)" in out
+    assert "     62.98  case                 S2" in out
     assert (
         "-222.00  Reduction ASYE / NQSW protected development time (asye-protected-time): 3.7 h × 60" in out
     )
@@ -145,3 +145,73 @@ def test_argument_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("score", "--scheme", "x", "--workload", "y.json", "--on", "tomorrow")[0] == 2
     assert run()[0] == 2
     assert "the following arguments are required" in capsys.readouterr().err
+
+
+def run_explain(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(["explain", *argv], out=out, err=io.StringIO()), out.getvalue()
+
+
+EXPLAIN_SCHEME = """
+format_version: 1
+name: explain-test
+version: "1"
+effective_from: 2026-01-01
+grades:
+  SW: {name: Social worker, default_hours: 37}
+categories:
+  child-protection:
+    name: Child protection
+    responsive_percent: 25
+    levels:
+      level-2:
+        name: Level 2
+        activities:
+          - {name: Section 47 enquiry, minutes: 1200, frequency: once_at_start, weeks: 4}
+          - {name: Statutory visit, minutes: 90, frequency: per_fortnight}
+modifiers:
+  interpreter: {name: Interpreter needed, flag: interpreter, percent: 20}
+staffing:
+  reference_grade: SW
+"""
+
+
+def test_explain_lists_the_activities_and_steps_behind_a_case(tmp_path: Path) -> None:
+    scheme = tmp_path / "scheme.yaml"
+    scheme.write_text(EXPLAIN_SCHEME)
+    args = [
+        "--scheme",
+        str(scheme),
+        "--category",
+        "child-protection",
+        "--level",
+        "level-2",
+        "--flag",
+        "interpreter",
+    ]
+
+    status, text = run_explain(*args, "--start-date", "2026-11-10", "--on", "2026-11-23")
+
+    assert status == 0
+    activities = [line.split(None, 1) for line in text.splitlines() if line.startswith("      ")][:2]
+    # 1200 min spread over 4 weeks = 300 a week within those weeks; 90 min a fortnight = 45 a week
+    assert [value for value, _ in activities] == ["300.00", "45.00"]
+    steps = text.splitlines()[text.splitlines().index("  Steps:") + 1 :]
+    # 345 + 25% responsive = 431.25, + 20% interpreter = 517.50
+    assert [line.split()[0] for line in steps] == ["345.00", "431.25", "517.50"]
+
+    _, after = run_explain(*args, "--start-date", "2026-11-10", "--on", "2026-12-08")  # five weeks later
+    assert (
+        "    45.00" not in after.splitlines()[0] and "2 activities = 45.00 min/week" in after.splitlines()[0]
+    )
+
+
+def test_explain_a_direct_weight_with_a_flag() -> None:
+    status, text = run_explain("--scheme", "probation-wmt-legacy", "--category", "community", "--level", "A3")
+    assert (status, text.splitlines()[0]) == (0, "community A3: 206 points (probation-wmt-legacy v2024-04)")
+
+
+def test_explain_an_unknown_level_warns_and_exits_2() -> None:
+    status, text = run_explain("--scheme", "probation-2022", "--category", "community", "--level", "Z9")
+    assert status == 2
+    assert "warning: level 'Z9' is not in category 'community'" in text
