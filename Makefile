@@ -6,6 +6,13 @@ HOST ?= 127.0.0.1:8000
 CSS := caseload/core/static/caseload/caseload.css
 export UV_LINK_MODE ?= copy
 
+# pytest exits 5 when it collected no tests: say so plainly and fail, since every suite here has tests.
+define pytest
+	@$(UV) run pytest $(1); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is missing or every test was deselected" >&2; exit 1; fi; \
+	exit $$status
+endef
+
 .PHONY: run test test-browser test-all lint bench worker demo install install-python install-assets install-browser migrate clean
 
 run: install migrate ## Install, migrate SQLite, load demo data when empty, serve on http://127.0.0.1:8000
@@ -14,10 +21,10 @@ run: install migrate ## Install, migrate SQLite, load demo data when empty, serv
 	$(UV) run python manage.py runserver $(HOST)
 
 test: install ## The full fast suite (domain, services, views) in parallel; DATABASE_URL selects PostgreSQL
-	$(UV) run pytest -n auto -m "not browser" $(PYTEST_ARGS)
+	$(call pytest,-n auto -m "not browser" $(PYTEST_ARGS))
 
 test-browser: install install-browser ## Playwright journeys with axe-core checks in Debian's Chromium
-	$(UV) run pytest -m browser -p no:xdist $(PYTEST_ARGS)
+	$(call pytest,-m browser -p no:xdist $(PYTEST_ARGS))
 
 lint: install-python ## ruff, mypy, import contracts, migration check
 	$(UV) run ruff check .
@@ -38,7 +45,8 @@ demo: install migrate ## Load the demo organisation into an empty database
 install: install-python install-assets
 
 install-python:
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv 2>/dev/null \
+		|| PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check --user uv
 	$(UV) sync --frozen --quiet
 
 install-assets:

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -6,6 +7,7 @@ from caseload.dashboards.presenters import present_tree
 from caseload.organisations.selectors import org_tree_with_counts
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The organisation tree with headcounts and case counts."""
     tree = present_tree(org_tree_with_counts(timezone.localdate()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from caseload.domain.rounding import two_dp
@@ -53,13 +53,20 @@ def maximum_reduction_hours(reason: ReductionReason, contracted_hours: Decimal) 
     return min(two_dp(contracted_hours * reason.max_percent / 100), contracted_hours)
 
 
-def reduction_end_date(reason: ReductionReason, start: date) -> date | None:
-    """The automatic end date: start + the reason's months to expiry (clamped to the month's last day).
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31 August + 6 months = 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
-    Source: WMT §4.2 ("if the reason has months-to-expiry, the end date is auto-set to start + N months").
+
+def reduction_end_date(reason: ReductionReason, start: date) -> date | None:
+    """The automatic last day (inclusive, as `effective_to` is): the day before start + months to expiry, so
+    a reason of N months followed by the next stage from start + N months leaves no gap and no overlap.
+
+    Source: WMT §4.2 ("if the reason has months-to-expiry, the end date is auto-set to start + N months");
+    Caseload stores end dates inclusively, hence the day before.
     """
     if reason.months_to_expiry is None:
         return None
-    month_index = start.month - 1 + reason.months_to_expiry
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return add_months(start, reason.months_to_expiry) - timedelta(days=1)

@@ -1,14 +1,15 @@
 """Exact rounding rules. Every figure the engine returns is a `Decimal`; no value passes through a float.
 
 * per-case and per-item points: 2 dp, halves away from zero (ROUND_HALF_UP);
-* a practitioner's total: the scheme's `rounding` (`integer_half_up` as WMT does, or `two_dp`);
+* a practitioner's total: the scheme's `rounding` (`integer_half_up`: halves toward +infinity, exactly as WMT's
+  `Math.round` does, so -2.5 becomes -2; or `two_dp`);
 * available time: 2 dp half-up (hours method) or truncated toward zero (nominal-target method, WMT §2.5);
 * workload %: kept exact (28 significant digits) and shown to 1 dp half-up.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from caseload.domain.scheme import TotalRounding
@@ -16,6 +17,7 @@ from caseload.domain.scheme import TotalRounding
 TWO_PLACES = Decimal("0.01")
 ONE_PLACE = Decimal("0.1")
 WHOLE = Decimal(1)
+HALF = Decimal("0.5")
 
 
 def two_dp(value: Decimal) -> Decimal:
@@ -43,7 +45,9 @@ def fraction_two_dp(value: Fraction) -> Decimal:
 
 
 def round_total(value: Decimal, rounding: TotalRounding) -> Decimal:
-    """A practitioner's total per the scheme: whole number half-up (WMT §2.3) or 2 dp half-up."""
+    """A practitioner's total per the scheme: a whole number with halves toward +infinity (WMT §2.3, JavaScript
+    `Math.round`: 2.5 -> 3, -2.5 -> -2; only totals pushed negative by support-contact debits differ from
+    half-up) or 2 dp half-up."""
     if rounding is TotalRounding.INTEGER_HALF_UP:
-        return value.quantize(WHOLE, rounding=ROUND_HALF_UP)
+        return (value + HALF).quantize(WHOLE, rounding=ROUND_FLOOR)  # floor(x + 0.5)
     return two_dp(value)

@@ -51,6 +51,7 @@ from caseload.domain.scheme_parser_extra import (
     parse_wellbeing,
 )
 from caseload.domain.scheme_validation import check_references
+from caseload.domain.strict_loading import DuplicateKeyError, load_json, load_yaml
 
 MAX_MINUTES = 10_000
 MAX_POINTS = 10_000
@@ -101,12 +102,12 @@ def load_scheme_file(path: Path | str) -> Scheme:
         raise SchemeError([("", f"cannot read {path}: {error.strerror}")]) from error
     try:
         if path.suffix.lower() in {".yaml", ".yml"}:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         elif path.suffix.lower() == ".json":
-            data = json.loads(text)
+            data = load_json(text)
         else:
             raise SchemeError([("", f"{path.name}: scheme files must end in .yaml, .yml or .json")])
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
+    except (yaml.YAMLError, json.JSONDecodeError, DuplicateKeyError) as error:
         raise SchemeError([("", f"{path.name} is not valid {path.suffix[1:].upper()}: {error}")]) from error
     return parse_scheme(data)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from caseload.domain.reader import InputError, Node
+from caseload.domain.strict_loading import DuplicateKeyError, load_json
 from caseload.domain.values import (
     MAX_HOURS,
     CaseInput,
@@ -37,10 +38,10 @@ def load_workload_file(path: Path | str) -> Workload:
     """Read and validate a workload JSON file."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise InputError([("", f"cannot read {path}: {error.strerror}")], what="workload file") from error
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, DuplicateKeyError) as error:
         raise InputError([("", f"{path.name} is not valid JSON: {error}")], what="workload file") from error
     return parse_workload(data)
 

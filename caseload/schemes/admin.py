@@ -74,6 +74,8 @@ class SchemeVersionAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
+        if not obj.is_draft:  # nothing on a published version is editable
+            return
         services.update_draft(obj, form.cleaned_data["definition_yaml"], actor=request.user, notes=obj.notes)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

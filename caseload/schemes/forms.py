@@ -6,6 +6,7 @@ import yaml
 from django import forms
 
 from caseload.domain.scheme_parser import SchemeError, parse_scheme
+from caseload.domain.strict_loading import DuplicateKeyError, load_yaml
 from caseload.schemes.models import SchemeVersion
 
 
@@ -32,15 +33,17 @@ class SchemeVersionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk and not self.instance.is_draft:
+            del self.fields["definition_yaml"]  # published versions are read-only
+        elif self.instance.pk and not self.is_bound:
             self.initial["definition_yaml"] = yaml.safe_dump(
                 self.instance.definition, sort_keys=False, allow_unicode=True
             )
 
     def clean_definition_yaml(self) -> dict[str, Any]:
         try:
-            data = yaml.safe_load(self.cleaned_data["definition_yaml"])
-        except yaml.YAMLError as error:
+            data = load_yaml(self.cleaned_data["definition_yaml"])
+        except (yaml.YAMLError, DuplicateKeyError) as error:
             raise forms.ValidationError(f"This is not valid YAML: {error}") from error
         if not isinstance(data, dict):
             raise forms.ValidationError("The definition must be a YAML mapping (name: …, version: …).")
@@ -50,6 +53,11 @@ class SchemeVersionForm(forms.ModelForm):
             raise forms.ValidationError(problems_as_messages(error)) from error
         if self.instance.pk and parsed.name != self.instance.scheme.code:
             raise forms.ValidationError(f"name: must stay {self.instance.scheme.code!r}")
+        others = SchemeVersion.objects.filter(scheme_id=self.instance.scheme_id).exclude(pk=self.instance.pk)
+        if self.instance.pk and others.filter(version=parsed.version).exists():
+            raise forms.ValidationError(
+                f"version: {self.instance.scheme.code} already has a version {parsed.version}"
+            )
         return data
 
 

@@ -17,6 +17,7 @@ from caseload.core.models import AuditEntry, User
 from caseload.domain.presets import PRESETS_DIR
 from caseload.domain.scheme import Scheme as DomainScheme
 from caseload.domain.scheme_parser import SchemeError, parse_scheme
+from caseload.domain.strict_loading import DuplicateKeyError, load_json, load_yaml
 from caseload.schemes.models import Scheme, SchemeVersion
 
 MAX_SCHEME_FILE_BYTES = 1_000_000
@@ -37,10 +38,10 @@ def read_scheme_file(content: bytes, filename: str) -> dict[str, Any]:
         raise SchemeError([("", f"{filename}: a scheme file must end in .yaml, .yml or .json")])
     try:
         text = content.decode("utf-8")
-        data = json.loads(text) if suffix == "json" else yaml.safe_load(text)
+        data = load_json(text) if suffix == "json" else load_yaml(text)
     except UnicodeDecodeError as error:
         raise SchemeError([("", f"{filename} is not UTF-8 text")]) from error
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
+    except (yaml.YAMLError, json.JSONDecodeError, DuplicateKeyError) as error:
         raise SchemeError([("", f"{filename} is not valid {suffix.upper()}: {error}")]) from error
     parse_scheme(data)  # raises SchemeError with every problem and its field path
     return json.loads(json.dumps(data, default=str))  # dates as ISO strings, ready for a JSONField
@@ -125,8 +126,9 @@ def update_draft(
 def publish_version(
     version: SchemeVersion, *, actor: User | None, effective_from: dt.date | None = None
 ) -> SchemeVersion:
-    """Put a draft in force from `effective_from` (default: the date in its definition). It must start
-    after every version already published, so no published figure for a past date ever changes."""
+    """Put a draft in force from `effective_from` (default: the date in its definition). A scheme's first
+    version may start in the past (nothing was in force before it); every later version must start after
+    the latest published one and not before today, so no figure for a past date ever changes."""
     version = SchemeVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise SchemeError([("", f"version {version.version} is already published")])
@@ -142,6 +144,16 @@ def publish_version(
                 (
                     "effective_from",
                     f"must be after {latest.effective_from:%-d %B %Y}, when version {latest.version} started",
+                )
+            ]
+        )
+    today = timezone.localdate()
+    if latest is not None and start < today:
+        raise SchemeError(
+            [
+                (
+                    "effective_from",
+                    f"must be today ({today:%-d %B %Y}) or later: published figures for past dates never change",
                 )
             ]
         )
@@ -175,7 +187,7 @@ def install_presets(*, actor: User | None = None) -> list[SchemeVersion]:
     """Import and publish each shipped preset whose scheme is not installed yet. Safe to run again."""
     installed = []
     for path in sorted(PRESETS_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         if Scheme.objects.filter(code=data.get("name")).exists():
             continue
         version = import_scheme_version(path.read_bytes(), path.name, actor=actor)
@@ -183,17 +195,22 @@ def install_presets(*, actor: User | None = None) -> list[SchemeVersion]:
     return installed
 
 
-_PARSED: dict[int, DomainScheme] = {}
+_PARSED: dict[tuple[int, str], DomainScheme] = {}
+_PARSED_LIMIT = 64
 
 
 def domain_scheme(version: SchemeVersion) -> DomainScheme:
-    """The points engine's scheme for a version. Published versions never change, so they are parsed once
-    per process; drafts are parsed every time."""
-    if version.is_draft:
+    """The points engine's scheme for a version. Published versions never change, so each is parsed once per
+    process (keyed by id and publication time, so a reused id after a rollback is not confused); drafts are
+    parsed every time."""
+    if version.is_draft or version.published_at is None:
         return parse_scheme(version.definition)
-    if version.pk not in _PARSED:
-        _PARSED[version.pk] = parse_scheme(version.definition)
-    return _PARSED[version.pk]
+    key = (version.pk, version.published_at.isoformat())
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = parse_scheme(version.definition)
+    return _PARSED[key]
 
 
 def _summary(version: SchemeVersion) -> dict[str, Any]:

@@ -65,7 +65,13 @@ def test_presenter_writes_a_plain_summary(staffed):
     assert team_a.kind == "Team"
 
 
-def test_home_page_renders_the_tree(client, staffed):
+def test_home_page_needs_sign_in(client, db):
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/sign-in/?next=/")
+
+
+def test_home_page_renders_the_tree(client, staffed, team_manager):
+    client.force_login(team_manager)
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -73,6 +79,7 @@ def test_home_page_renders_the_tree(client, staffed):
     assert "3 teams, 3 practitioners, 6 open cases, 2 unallocated" in html
 
 
-def test_home_page_empty_state(client, db):
+def test_home_page_empty_state(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("first-admin"))
     response = client.get("/")
     assert "No organisation yet" in response.content.decode()

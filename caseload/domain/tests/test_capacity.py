@@ -118,8 +118,10 @@ def test_reason_helpers_prefill_cap_and_expire() -> None:
     assert default_reduction_hours(reasons["disability"], Decimal(37)) is None
     assert maximum_reduction_hours(reasons["spoc-lead"], Decimal(37)) == Decimal("1.85")
     assert maximum_reduction_hours(reasons["disability"], Decimal(37)) == 37
-    assert reduction_end_date(reasons["nqo"], date(2026, 5, 31)) == date(2027, 2, 28)
-    assert reduction_end_date(reasons["pqip-0-6"], date(2026, 8, 31)) == date(2027, 2, 28)
+    # inclusive last days: 9 months from 31 May runs to 27 Feb (the next stage may start on 28 Feb)
+    assert reduction_end_date(reasons["nqo"], date(2026, 5, 31)) == date(2027, 2, 27)
+    assert reduction_end_date(reasons["pqip-0-6"], date(2026, 8, 31)) == date(2027, 2, 27)
+    assert reduction_end_date(reasons["pqip-0-6"], date(2026, 3, 1)) == date(2026, 8, 31)
     assert reduction_end_date(reasons["other"], date(2026, 8, 31)) is None
     asye = children().reasons_by_code["asye-protected-time"]
     assert default_reduction_hours(asye, Decimal(37)) == Decimal("3.70")

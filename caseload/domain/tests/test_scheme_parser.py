@@ -280,3 +280,23 @@ def test_decimal_text_and_floats_parse_exactly() -> None:
     activities = scheme.categories_by_code["child-in-need"].levels_by_code["level-1"].activities
     assert (activities[1].minutes, activities[2].minutes) == (Decimal("12.1"), Decimal("33.35"))
     assert activities[1].frequency is Frequency.PER_MONTH
+
+
+def test_a_key_written_twice_is_rejected_with_its_line(tmp_path: Path) -> None:
+    text = (PRESETS_DIR / "probation-wmt-legacy.yaml").read_text(encoding="utf-8")
+    doubled = text.replace("    CMS02: {", "    CMS01: {name: copy, points: 1}\n    CMS02: {", 1)
+    path = tmp_path / "doubled.yaml"
+    path.write_text(doubled, encoding="utf-8")
+    with pytest.raises(SchemeError) as error:
+        load_scheme_file(path)
+    [(where, message)] = error.value.problems
+    assert where == ""
+    assert "the key 'CMS01' appears twice in the same mapping" in message
+    assert "line " in message
+
+
+def test_a_json_key_written_twice_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "doubled.json"
+    path.write_text('{"name": "a", "name": "b"}', encoding="utf-8")
+    with pytest.raises(SchemeError, match="the key 'name' appears twice"):
+        load_scheme_file(path)

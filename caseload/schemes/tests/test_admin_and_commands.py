@@ -85,6 +85,41 @@ def test_publish_action_and_export(admin_client, admin_user):
     )
 
 
+def test_saving_a_published_version_changes_nothing_and_does_not_fail(admin_client, admin_user):
+    call_command("import_scheme", str(LEGACY), "--publish", stdout=io.StringIO())
+    version = SchemeVersion.objects.get()
+    response = admin_client.post(f"/admin/schemes/schemeversion/{version.pk}/change/", {})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.status == SchemeVersion.Status.PUBLISHED
+
+
+def test_a_draft_cannot_take_another_versions_label(admin_client, admin_user):
+    call_command("import_scheme", str(LEGACY), stdout=io.StringIO())
+    second = import_scheme_version(
+        LEGACY.read_bytes().replace(b'version: "2024-04"', b'version: "2025-01"'), "b.yaml", actor=admin_user
+    )
+    response = admin_client.post(
+        f"/admin/schemes/schemeversion/{second.pk}/change/",
+        {"definition_yaml": LEGACY.read_text(), "notes": ""},
+    )
+    assert response.status_code == 200
+    assert "already has a version 2024-04" in response.content.decode()
+
+
+def test_import_command_with_publish_is_all_or_nothing(tmp_path):
+    call_command("import_scheme", str(LEGACY), "--publish", stdout=io.StringIO())
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        LEGACY.read_text()
+        .replace('version: "2024-04"', 'version: "2020-01"')
+        .replace("2024-04-01", "2020-01-01")
+    )
+    with pytest.raises(CommandError, match="effective_from"):
+        call_command("import_scheme", str(later), "--publish")
+    assert SchemeVersion.objects.count() == 1
+
+
 def test_team_managers_cannot_reach_the_scheme_admin(client, team_manager):
     client.force_login(team_manager)
     assert client.get("/admin/schemes/schemeversion/import/").status_code == 302  # to the admin sign-in
@@ -111,5 +146,5 @@ def test_import_command_lists_problems(tmp_path):
 
 def test_export_command_names_the_known_schemes():
     call_command("install_scheme_presets", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="No scheme 'nope' \\(schemes: .*children-services"):
+    with pytest.raises(CommandError, match=r"No scheme 'nope' \(schemes: .*children-services"):
         call_command("export_scheme", "nope")

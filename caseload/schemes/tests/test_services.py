@@ -73,7 +73,7 @@ def test_the_same_version_label_cannot_be_imported_twice(admin_user):
         services.import_scheme_version(LEGACY, "legacy.yaml", actor=admin_user)
 
 
-def test_publishing_puts_versions_in_force_one_at_a_time(admin_user):
+def test_publishing_puts_versions_in_force_one_at_a_time(admin_user, frozen_now):
     first = services.publish_version(
         services.import_scheme_version(LEGACY, "a.yaml", actor=admin_user), actor=admin_user
     )
@@ -106,6 +106,25 @@ def test_a_new_version_must_start_after_the_latest_published_one(admin_user):
     assert later.is_draft
 
 
+def test_a_later_version_cannot_be_back_dated(admin_user, frozen_now):
+    services.publish_version(
+        services.import_scheme_version(LEGACY, "a.yaml", actor=admin_user), actor=admin_user
+    )
+    draft = services.import_scheme_version(legacy_with(version="2026-01"), "b.yaml", actor=admin_user)
+    with pytest.raises(SchemeError) as error:
+        services.publish_version(draft, actor=admin_user, effective_from=dt.date(2026, 3, 15))
+    assert error.value.problems == [
+        (
+            "effective_from",
+            "must be today (16 March 2026) or later: published figures for past dates never change",
+        )
+    ]
+    assert (
+        services.publish_version(draft, actor=admin_user, effective_from=dt.date(2026, 3, 16)).status
+        == "published"
+    )
+
+
 def test_published_versions_never_change(admin_user):
     version = services.publish_version(
         services.import_scheme_version(LEGACY, "a.yaml", actor=admin_user), actor=admin_user
@@ -116,7 +135,7 @@ def test_published_versions_never_change(admin_user):
         services.publish_version(version, actor=admin_user)
 
 
-def test_a_draft_copy_can_be_edited_and_published(admin_user):
+def test_a_draft_copy_can_be_edited_and_published(admin_user, frozen_now):
     published = services.publish_version(
         services.import_scheme_version(LEGACY, "a.yaml", actor=admin_user), actor=admin_user
     )

@@ -77,3 +77,11 @@ def check_accessibility(page: Page, name: str) -> None:
     (ARTIFACTS / f"{safe}.axe.json").write_text(
         json.dumps({"violations": 0, "passes": len(result["passes"])})
     )
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()

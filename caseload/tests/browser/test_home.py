@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from caseload.organisations.models import OrgUnit
-from caseload.tests.browser.conftest import check_accessibility
+from caseload.core.models import User
+from caseload.tests.browser.conftest import check_accessibility, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,8 @@ def test_home_shows_the_organisation_tree_accessibly(page):
         code="T1", name="North Team", kind="team", parent=root, effective_from=dt.date(2020, 1, 1)
     )
 
-    page.goto("/")
+    User.objects.create_user("sam.manager", password="a-long-password-1")
+    sign_in(page, "sam.manager", "a-long-password-1")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Organisation"
     assert page.get_by_text("North Team").is_visible()
@@ -27,6 +29,7 @@ def test_home_shows_the_organisation_tree_accessibly(page):
 
 
 def test_home_empty_state_is_helpful(page):
-    page.goto("/")
+    User.objects.create_user("sam.manager", password="a-long-password-1")
+    sign_in(page, "sam.manager", "a-long-password-1")
     assert page.get_by_role("heading", name="No organisation yet").is_visible()
     check_accessibility(page, "home-empty")

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from caseload.domain.scheme_parser import SchemeError
 from caseload.schemes.services import import_scheme_version, publish_version
@@ -19,9 +20,10 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         try:
-            version = import_scheme_version(content, file.name, actor=None)
-            if publish:
-                version = publish_version(version, actor=None)
+            with transaction.atomic():  # a file that cannot be published leaves no draft behind either
+                version = import_scheme_version(content, file.name, actor=None)
+                if publish:
+                    version = publish_version(version, actor=None)
         except SchemeError as error:
             lines = "\n".join(f"  {path or '(top level)'}: {message}" for path, message in error.problems)
             raise CommandError(f"{file.name} was not imported:\n{lines}") from error
