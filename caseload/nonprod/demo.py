@@ -21,7 +21,8 @@ from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus
 from caseload.core.models import Role, User
 from caseload.nonprod import codes
 from caseload.nonprod.demo_cases import CaseBuilder, Post
-from caseload.nonprod.demo_staff import StaffBuilder, build_reductions, in_two_teams
+from caseload.nonprod.demo_sizing import Sizer
+from caseload.nonprod.demo_staff import StaffBuilder, build_reductions, build_responsibilities, in_two_teams
 from caseload.organisations import services
 from caseload.organisations.models import (
     OrgUnit,
@@ -194,8 +195,9 @@ def build_demo(seed: int = 2026, stdout: TextIO | None = None) -> DemoSummary:
         posts = StaffBuilder(rng, today, since).build(teams)
         say(f"{len({p.practitioner.pk for p in posts})} practitioners in {len(posts)} team memberships")
         build_reductions(rng, posts, today)
-        say("reductions")
-        CaseBuilder(rng, units[ROOT_CODE], today).build(posts)
+        build_responsibilities(rng, posts, today)
+        say("reductions and extra responsibilities")
+        CaseBuilder(rng, units[ROOT_CODE], today, Sizer(posts, today)).build(posts)
         say("cases, allocations and events")
         _build_users(units, posts)
         say(f"{len(DEMO_USERS)} demo users")

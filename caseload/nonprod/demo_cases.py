@@ -2,36 +2,42 @@
 
 The mix follows what the services see: probation caseloads weighted to tiers C, D and B with a little
 custody and licence work; children's cases in sibling groups; adult assessments, reviews, safeguarding
-enquiries and DoLS. About 3% of each team's open cases wait for allocation."""
+enquiries and DoLS. About 3% of each team's open cases wait for allocation.
+
+Each case holder is given work until the points engine puts them near their load (demo_sizing), so their
+caseload follows their grade, hours, reductions and extra responsibilities under the team's scheme."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
 from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus, EventKind, ReallocationReason
+from caseload.domain.values import ReportInput
 from caseload.nonprod import codes
+from caseload.nonprod.demo_sizing import Draw, Sizer
 from caseload.nonprod.names import FIRST_NAMES, LAST_NAMES
 from caseload.organisations.models import OrgUnit, Practitioner, TeamMembership
 
-FULL_TIME = Decimal(37)
-# Open cases a full-time person of each grade usually holds, by (service, grade).
+# Open cases a full-time person of each grade with no reductions holds at about 100% under the shipped
+# presets, by (service, grade): the first estimate, scaled by the person's available time and load, before the
+# engine settles the exact caseload. Children's 16-17 is the DfE census average per FTE case-holder; adults'
+# 24 is within Scotland's "Setting the Bar" 20-25; trainees hold lower-risk cases, so more of them per hour.
 USUAL_CASELOAD = {
-    ("probation", "PO"): 38,
-    ("probation", "PSO"): 46,
-    ("probation", "PQIP"): 14,
-    ("probation", "NQO"): 30,
+    ("probation", "PO"): 35,
+    ("probation", "PSO"): 48,
+    ("probation", "PQIP"): 41,
+    ("probation", "NQO"): 40,
     ("children", "SP"): 15,
-    ("children", "SW"): 17,
-    ("children", "NQSW"): 11,
-    ("adult", "CM"): 30,
+    ("children", "SW"): 16,
+    ("children", "NQSW"): 14,
+    ("adult", "CM"): 24,
     ("adult", "OT"): 24,
-    ("adult", "SW"): 26,
+    ("adult", "SW"): 24,
 }
 CLOSED_SHARE = 0.25  # closed cases kept in the history, per open case
 UNALLOCATED_SHARE = 0.03
@@ -52,14 +58,26 @@ UNTIERED_SHARE = 0.015
 UNSUPERVISED_SHARE = 0.04
 CHILDREN_CATEGORY_WEIGHTS = (35, 25, 20, 12, 8)  # in codes.CHILDREN_CATEGORIES order
 ADULT_CATEGORY_WEIGHTS = (28, 47, 15, 10)  # in codes.ADULT_CATEGORIES order
-COMPLEXITY_WEIGHTS = {"high": (10, 40, 50), "default": (35, 45, 20)}
+# Levels 1, 2, 3 (or the two levels of a two-level category): mostly level 1 and 2; child protection and
+# court work lean more complex.
+COMPLEXITY_WEIGHTS = {"high": (20, 50, 30), "default": (35, 45, 20)}
 SIBLING_GROUP_SHARE = 0.3
 REPORT_WRITERS = {"PO": 0.4, "NQO": 0.4, "PQIP": 0.5, "PSO": 0.75}  # grade -> share of reports that are fast
+MOST_REPORTS = 5  # court reports requested in 60 days from a full-time writer; fewer with less time
+
+
+class PlannedReport(NamedTuple):
+    """A court report a writer was asked for: planned before their cases, so it counts in their load."""
+
+    report_type: str
+    requested: dt.date
+    completed: dt.date | None
 
 
 @dataclass(eq=False)
 class Post:
-    """One practitioner's workload in one team; `load` scales their usual caseload (0 holds none)."""
+    """One practitioner's workload in one team; `load` is the share of their available time their work
+    fills, e.g. 1.1 for 110% (0 holds no cases)."""
 
     practitioner: Practitioner
     membership: TeamMembership
@@ -67,11 +85,7 @@ class Post:
     grade: str
     load: float
     open_cases: list[Case] = field(default_factory=list)
-
-    @property
-    def target(self) -> int:
-        usual = USUAL_CASELOAD.get((self.team.service, self.grade), 0)
-        return round(usual * float(self.membership.contracted_hours / FULL_TIME) * self.load)
+    reports: list[PlannedReport] = field(default_factory=list)
 
 
 def _days(n: int) -> dt.timedelta:
@@ -81,8 +95,8 @@ def _days(n: int) -> dt.timedelta:
 class CaseBuilder:
     """Generates every case of the organisation, team by team, then inserts them in three bulk writes."""
 
-    def __init__(self, rng: random.Random, organisation: OrgUnit, today: dt.date) -> None:
-        self.rng, self.organisation, self.today = rng, organisation, today
+    def __init__(self, rng: random.Random, organisation: OrgUnit, today: dt.date, sizer: Sizer) -> None:
+        self.rng, self.organisation, self.today, self.sizer = rng, organisation, today, sizer
         self.zone = timezone.get_current_timezone()
         self.cases: list[Case] = []
         self.allocations: list[CaseAllocation] = []
@@ -102,15 +116,17 @@ class CaseBuilder:
 
     def _team(self, team: OrgUnit, holders: list[Post]) -> None:
         for post in holders:
+            if team.service == codes.PROBATION:
+                post.reports = self._plan_reports(post)
             self._open_cases(post, holders)
-            for _ in range(round(post.target * CLOSED_SHARE)):
+            for _ in range(round(len(post.open_cases) * CLOSED_SHARE)):
                 self._closed_case(post)
         allocated = sum(len(p.open_cases) for p in holders)
         for _ in range(max(1, round(allocated * UNALLOCATED_SHARE / (1 - UNALLOCATED_SHARE)))):
             received = self.today - _days(self.rng.randint(1, 40))
             self._case(team, self._fields(team.service, "", received))
         if team.service == codes.PROBATION:
-            self._court_and_parole_reports(holders)
+            self._record_reports(holders)
             self._cms_contacts(holders)
 
     # --- One case ------------------------------------------------------------------------------------------
@@ -130,10 +146,9 @@ class CaseBuilder:
         return case
 
     def _open_cases(self, post: Post, holders: list[Post]) -> None:
-        while len(post.open_cases) < post.target:
-            received = self.today - _days(int(self.rng.triangular(10, 900, 120)))
-            values = self._fields(post.team.service, post.grade, received)
-            size = self._sibling_group_size(post.team.service, values, post.target - len(post.open_cases))
+        for draw in self._draws(post):
+            values, size = draw
+            received = values["received_date"]
             group = self._next_sibling_group() if size > 1 else ""
             surname = self.rng.choice(LAST_NAMES)
             for _ in range(size):
@@ -143,6 +158,21 @@ class CaseBuilder:
                 start = min(received + _days(self.rng.randint(1, 7)), self.today)
                 self._allocate(case, post, holders, start)
                 self._maybe_change_level(case, post, start)
+
+    def _draws(self, post: Post) -> list[Draw]:
+        """A first estimate from the usual caseload and the post's available time, then settled by the engine."""
+        usual = USUAL_CASELOAD.get((post.team.service, post.grade), 0)
+        estimate = round(usual * float(self.sizer.room(post)) * post.load)
+        draws: list[Draw] = []
+        while (held := sum(draw.size for draw in draws)) < estimate:
+            draws.append(self._draw(post, estimate - held))
+        reports = tuple(ReportInput(r.report_type, r.completed) for r in post.reports if r.completed)
+        return self.sizer.settle(post, draws, lambda: self._draw(post, 4), reports)
+
+    def _draw(self, post: Post, room: int) -> Draw:
+        received = self.today - _days(int(self.rng.triangular(10, 900, 120)))
+        values = self._fields(post.team.service, post.grade, received)
+        return Draw(values, self._sibling_group_size(post.team.service, values, room))
 
     def _closed_case(self, post: Post) -> None:
         closed = self.today - _days(self.rng.randint(1, 365))
@@ -268,33 +298,52 @@ class CaseBuilder:
             case, EventKind.LEVEL_CHANGED, on, post.practitioner, details={"from": before, "to": case.level}
         )
 
-    def _court_and_parole_reports(self, holders: list[Post]) -> None:
-        """Court reports (standard and fast) in the last 60 days; a parole report for some POs."""
+    def _plan_reports(self, post: Post) -> list[PlannedReport]:
+        """Court reports (standard and fast) requested in the last 60 days, fewer for those with less time
+        (a trainee in their first months writes none)."""
+        if post.grade not in REPORT_WRITERS:
+            return []
+        most = round(MOST_REPORTS * min(float(self.sizer.room(post)), 1.0))
+        return [self._planned_report(post.grade) for _ in range(self.rng.randint(0, most))]
+
+    def _planned_report(self, grade: str) -> PlannedReport:
+        fast = self.rng.random() < REPORT_WRITERS[grade]
+        turnaround = self.rng.randint(1, 3) if fast else self.rng.randint(10, 15)
+        return self._timed_report("court_fast" if fast else "court_standard", turnaround)
+
+    def _timed_report(self, report_type: str, turnaround: int) -> PlannedReport:
+        requested = self.today - _days(self.rng.randint(0, 59))
+        due = requested + _days(turnaround)
+        completed = due if due <= self.today and self.rng.random() < 0.9 else None
+        return PlannedReport(report_type, requested, completed)
+
+    def _record_reports(self, holders: list[Post]) -> None:
+        """Each writer's planned court reports, on their cases; a parole report for some POs."""
         for post in holders:
-            if post.grade not in REPORT_WRITERS or not post.open_cases:
+            if not post.open_cases:
                 continue
-            for _ in range(self.rng.randint(0, 5)):
-                fast = self.rng.random() < REPORT_WRITERS[post.grade]
-                turnaround = self.rng.randint(1, 3) if fast else self.rng.randint(10, 15)
-                report = "court_fast" if fast else "court_standard"
-                self._report(post, self.rng.choice(post.open_cases), report, turnaround)
+            for report in post.reports:
+                self._report(post, self.rng.choice(post.open_cases), report)
             long_sentences = [c for c in post.open_cases if c.category in {"custody", "licence"}]
             if post.grade == "PO" and long_sentences and self.rng.random() < 0.35:
-                self._report(post, self.rng.choice(long_sentences), "parole", self.rng.randint(14, 28))
+                parole = self._timed_report("parole", self.rng.randint(14, 28))
+                self._report(post, self.rng.choice(long_sentences), parole)
 
-    def _report(self, post: Post, case: Case, report_type: str, turnaround: int) -> None:
-        requested = self.today - _days(self.rng.randint(0, 59))
-        self._event(case, EventKind.REPORT_REQUESTED, requested, post.practitioner, report_type=report_type)
-        due = requested + _days(turnaround)
-        if due <= self.today and self.rng.random() < 0.9:
-            self._event(case, EventKind.REPORT_COMPLETED, due, post.practitioner, report_type=report_type)
+    def _report(self, post: Post, case: Case, report: PlannedReport) -> None:
+        kind, by = report.report_type, post.practitioner
+        self._event(case, EventKind.REPORT_REQUESTED, report.requested, by, report_type=kind)
+        if report.completed:
+            self._event(case, EventKind.REPORT_COMPLETED, report.completed, by, report_type=kind)
 
     def _cms_contacts(self, holders: list[Post]) -> None:
         """Case-management-support contacts in the last 14 days, each by a team member other than the holder."""
         held = [(case, post) for post in holders for case in post.open_cases]
         for _ in range(self.rng.randint(15, 40)):
             case, holder = self.rng.choice(held)
-            doer = self.rng.choice([p for p in holders if p.practitioner != holder.practitioner])
+            colleagues = [p for p in holders if p.practitioner != holder.practitioner]
+            # Those with more time to give do more of the support work.
+            weights = [float(self.sizer.room(p)) + 0.01 for p in colleagues]
+            doer = self.rng.choices(colleagues, weights)[0]
             on = self.today - _days(self.rng.randint(0, 13))
             contact = self.rng.choice(codes.CMS_CONTACT_TYPES)
             self._event(case, EventKind.CMS_CONTACT, on, doer.practitioner, contact_type=contact)

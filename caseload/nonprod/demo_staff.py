@@ -1,6 +1,7 @@
-"""Demo staff: practitioners of mixed grades and hours in every team, one working in two teams, and their
+"""Demo staff: practitioners of mixed grades and hours in every team, one working in two teams, their
 reductions (trainee stages, SPOC, trade union, leave and a few others) — scheduled, active, archived and one
-deleted. Reductions go through the organisation services so their rules apply."""
+deleted — and a few extra responsibilities (duty rota, practice educator, champion, NQSW mentor) in the
+social care teams. Reductions go through the organisation services so their rules apply."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from caseload.organisations.models import (
     Practitioner,
     Reduction,
     ReductionReason,
+    Responsibility,
     TeamMembership,
 )
 
@@ -35,9 +37,9 @@ STAFFING: dict[str, tuple[str, ...]] = {
 }
 # Contracted hours a week and how often each occurs: mostly full time, some part time.
 HOURS_WEIGHTS = {Decimal(37): 13, Decimal(30): 2, Decimal("22.5"): 3, Decimal("18.5"): 2}
-# Each team's case holders carry these multiples of a usual caseload, so some are clearly under and some
-# clearly over capacity.
-LOADS = (0.55, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.3, 1.45)
+# The share of their available time each of a team's case holders is given (shuffled per team): most
+# between 85% and 110%, two under 85% and two over 110%, as in a team that is busy but managed.
+LOADS = (0.78, 0.86, 0.9, 0.93, 0.96, 0.98, 1.0, 1.03, 1.06, 1.09, 1.18)
 # Days in post so far, by grade: trainees and the newly qualified started recently.
 SERVICE_DAYS = {"PQIP": (30, 540), "NQO": (20, 250), "NQSW": (20, 330)}
 EXPERIENCED_DAYS = (365, 5400)
@@ -198,3 +200,43 @@ def _reduce(
         hours=hours,
         actor=None,
     )
+
+
+# --- Extra responsibilities ----------------------------------------------------------------------------------
+
+# Each line is one case holder's extra responsibility: the services and grades it may go to, the scheme code
+# (the social care presets' `extra_responsibilities`; probation-2022 has none) and the quantity.
+RESPONSIBILITIES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, Decimal], ...] = (
+    ((C,), ("SW",), "duty-rota", Decimal(1)),
+    ((C,), ("SW",), "duty-rota", Decimal(1)),
+    ((A,), ("CM", "SW"), "duty-rota", Decimal(1)),
+    ((A,), ("CM", "SW"), "duty-rota", Decimal(1)),
+    ((C,), ("SP",), "practice-educator", Decimal(2)),
+    ((A,), ("SW", "OT"), "practice-educator", Decimal(1)),
+    ((C,), ("SP",), "nqsw-mentor", Decimal(1)),
+    ((C,), ("SW",), "champion", Decimal(1)),
+    ((A,), ("CM", "OT"), "champion", Decimal(1)),
+)
+
+
+def build_responsibilities(rng: random.Random, posts: list[Post], today: dt.date) -> None:
+    """RESPONSIBILITIES, each line for a different case holder, started in the last year and open-ended."""
+    taken: set[int] = set()
+    rows = []
+    for services_allowed, grades, code, quantity in RESPONSIBILITIES:
+        post = rng.choice(
+            [
+                p
+                for p in posts
+                if p.load
+                and p.team.service in services_allowed
+                and p.grade in grades
+                and p.membership.pk not in taken
+            ]
+        )
+        taken.add(post.membership.pk)
+        start = max(today - dt.timedelta(days=rng.randint(14, 365)), post.membership.start_date)
+        rows.append(
+            Responsibility(membership=post.membership, code=code, quantity=quantity, effective_from=start)
+        )
+    Responsibility.objects.bulk_create(rows)

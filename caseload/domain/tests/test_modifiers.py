@@ -20,14 +20,14 @@ def lac(reference: str = "L", **fields: Any) -> CaseInput:
 
 
 def test_base_looked_after_child_level_1() -> None:
-    # 180/qtr + 240/qtr + 60/month + 30/week = 990/13 min; × 1.2 = 1188/13 = 91.38
-    assert explain_case(children(), lac(), ON).points == Decimal("91.38")
+    # 150/qtr + 480/year + 30/month + 10/week = (600 + 480 + 360 + 520)/52 = 490/13 min; × 1.2 = 588/13 = 45.23
+    assert explain_case(children(), lac(), ON).points == Decimal("45.23")
 
 
 def test_percent_modifiers_add_up_on_the_base_rather_than_compound() -> None:
-    # interpreter 20 % + travel 15 % = +35 %: 1188/13 × 1.35 = 123.37 (compounding would give 126.11)
+    # interpreter 20 % + travel 15 % = +35 %: 588/13 × 1.35 = 61.06 (compounding would give 62.42)
     explanation = explain_case(children(), lac(flags=("interpreter", "travel")), ON)
-    assert explanation.points == Decimal("123.37")
+    assert explanation.points == Decimal("61.06")
     assert (
         explanation.steps[-1].label
         == "Modifiers: Interpreter needed +20%, Long travel (placement or family out of area) +15%"
@@ -38,12 +38,12 @@ def test_a_modifier_limited_to_categories_ignores_others() -> None:
     # court modifier applies to child-in-need, child-protection, looked-after-child only
     leaver = case("C", "care-leaver", "level-1", flags=("court",))
     assert explain_case(children(), leaver, ON).steps[-1].label == "Responsive +15%"
-    assert explain_case(children(), lac(flags=("court",)), ON).points == Decimal("109.66")  # 1188/13 × 1.2
+    assert explain_case(children(), lac(flags=("court",)), ON).points == Decimal("54.28")  # 588/13 × 1.2
 
 
 def test_dormant_and_inactive_cases_are_discounted() -> None:
-    assert explain_case(children(), lac(status="dormant"), ON).points == Decimal("22.85")  # 297/13
-    assert explain_case(children(), lac(status="inactive"), ON).points == Decimal("45.69")  # 594/13
+    assert explain_case(children(), lac(status="dormant"), ON).points == Decimal("11.31")  # 147/13
+    assert explain_case(children(), lac(status="inactive"), ON).points == Decimal("22.62")  # 294/13
 
 
 def test_first_sibling_counts_in_full_and_the_others_at_the_share() -> None:
@@ -55,15 +55,16 @@ def test_first_sibling_counts_in_full_and_the_others_at_the_share() -> None:
     )
     result = score_practitioner(children(), practitioner("SW", cases=cases), ON)
     points = {item.reference: item.points for item in result.items if item.kind == "case"}
-    # The CP case earns most (250.96), so it is the one in full; both LAC cases at 50 %; group H alone in full.
+    # The CP case earns most (1310/13 × 1.25 = 125.96), so it is the one in full; both LAC cases at 50 %
+    # (45.23 × 50 % = 22.62); group H alone in full.
     assert points == {
-        "L1": Decimal("45.69"),
-        "L2": Decimal("45.69"),
-        "L9": Decimal("91.38"),
-        "P1": Decimal("250.96"),
+        "L1": Decimal("22.62"),
+        "L2": Decimal("22.62"),
+        "L9": Decimal("45.23"),
+        "P1": Decimal("125.96"),
     }
     rule = next(item.rule for item in result.items if item.reference == "L1")
-    assert rule.endswith("; further child in sibling group G: 50% = 45.69")
+    assert rule.endswith("; further child in sibling group G: 50% = 22.62")
 
 
 def test_sibling_ties_go_to_the_lowest_reference() -> None:

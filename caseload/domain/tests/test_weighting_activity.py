@@ -78,23 +78,23 @@ def test_explain_case_lists_every_activity_and_the_responsive_uplift() -> None:
     explanation = explain_case(children(), example, ON)
     assert [(line.label, line.weekly_minutes) for line in explanation.activities] == [
         ("Child and family assessment: 720 min once at start, spread over 6 weeks", Decimal("120.00")),
-        ("Home visit (including travel): 120 min per fortnight", Decimal("60.00")),
-        ("Child in need review meeting: 120 min per month", Decimal("27.69")),
-        ("Multi-agency liaison: 60 min per fortnight", Decimal("30.00")),
-        ("Recording and case administration: 45 min per week", Decimal("45.00")),
+        ("Home visit (including travel): 90 min per fortnight", Decimal("45.00")),
+        ("Child in need review meeting: 90 min per quarter", Decimal("6.92")),
+        ("Multi-agency liaison: 30 min per month", Decimal("6.92")),
+        ("Recording and case administration: 15 min per week", Decimal("15.00")),
         (
             "Closure summary: 120 min before end, spread over 4 weeks (counts 2027-05-04 to 2027-05-31)",
             Decimal("0.00"),
         ),
     ]
-    # 120 + 60 + 1440/52 + 30 + 45 = 3675/13 min; × 1.2 responsive = 4410/13 = 339.23
+    # 120 + 45 + 360/52 + 360/52 + 15 = 2520/13 min; × 1.2 responsive = 3024/13 = 232.62
     assert [(step.label, step.value) for step in explanation.steps] == [
-        ("Mandatory activities (6)", Decimal("282.69")),
-        ("Responsive +20%", Decimal("339.23")),
+        ("Mandatory activities (6)", Decimal("193.85")),
+        ("Responsive +20%", Decimal("232.62")),
     ]
-    assert explanation.points == Decimal("339.23")
+    assert explanation.points == Decimal("232.62")
     assert explanation.rule == (
-        "Child in need, Level 2 (complex): 6 activities = 282.69 min/week + 20% responsive = 339.23 (children-services v2026-01)"
+        "Child in need, Level 2 (complex): 6 activities = 193.85 min/week + 20% responsive = 232.62 (children-services v2026-01)"
     )
 
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from caseload.organisations.models import OrgUnit
 from caseload.core.models import User
+from caseload.organisations.models import OrgUnit
 from caseload.tests.browser.conftest import check_accessibility, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
