@@ -21,6 +21,7 @@ from caseload.organisations.models import (
     ReductionReason,
     TeamMembership,
 )
+from caseload.workloads.services import recalculate
 
 HOURS = Decimal("0.01")
 
@@ -88,7 +89,7 @@ def create_org_unit(*, actor: User | None, **fields: object) -> OrgUnit:
 
 @transaction.atomic
 def set_contracted_hours(membership: TeamMembership, hours: Decimal, *, actor: User | None) -> TeamMembership:
-    """Change the hours a practitioner gives to one team."""
+    """Change the hours a practitioner gives to one team, and recalculate that workload."""
     membership = TeamMembership.objects.select_for_update().get(pk=membership.pk)
     if not Decimal(0) <= hours <= Decimal(48):
         raise ValidationError({"contracted_hours": "Contracted hours must be between 0 and 48 a week."})
@@ -102,6 +103,7 @@ def set_contracted_hours(membership: TeamMembership, hours: Decimal, *, actor: U
         before=before,
         after=audit.snapshot(membership, ["contracted_hours"]),
     )
+    recalculate([membership], reason="Contracted hours changed")
     return membership
 
 
@@ -137,7 +139,9 @@ def save_reduction(
     reduction: Reduction | None = None,
 ) -> Reduction:
     """Create or change a reduction, applying the reason's rules: a default % fixes the hours, a maximum %
-    caps them, months-to-expiry sets the end date. Raises ValidationError with field messages."""
+    caps them, months-to-expiry sets the end date. Raises ValidationError with field messages.
+    Recalculates the membership's workload (a reduction that starts later counts from the daily run on
+    its first day)."""
     membership = TeamMembership.objects.select_for_update().get(pk=membership.pk)
     errors: dict[str, str] = {}
     if not reason.enabled:
@@ -170,12 +174,14 @@ def save_reduction(
     target.save()
     action = AuditEntry.Action.UPDATE if before is not None else AuditEntry.Action.CREATE
     audit.record(action, target, actor=actor, before=before, after=audit.snapshot(target))
+    recalculate([membership], reason=f"Reduction {'changed' if before else 'added'}")
     return target
 
 
 @transaction.atomic
 def delete_reduction(reduction: Reduction, *, actor: User | None, note: str = "") -> Reduction:
-    """Mark a reduction deleted; it stays in the history but no longer counts."""
+    """Mark a reduction deleted; it stays in the history but no longer counts. Recalculates the workload."""
+    TeamMembership.objects.select_for_update().filter(pk=reduction.membership_id).get()
     before = audit.snapshot(reduction)
     reduction.is_deleted = True
     reduction.save(update_fields=["is_deleted", "updated_at"])
@@ -187,4 +193,5 @@ def delete_reduction(reduction: Reduction, *, actor: User | None, note: str = ""
         after=audit.snapshot(reduction),
         note=note,
     )
+    recalculate([reduction.membership_id], reason="Reduction deleted")
     return reduction

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q
 
@@ -20,6 +21,9 @@ from caseload.domain.values import (
     ReportInput,
 )
 from caseload.organisations.models import Reduction, Responsibility, TeamMembership
+
+if TYPE_CHECKING:
+    from caseload.workloads.history import PastState
 
 # Case flags that set the engine's case status (the scheme decides how much such a case keeps).
 STATUS_FLAGS = ("dormant", "inactive")
@@ -66,11 +70,16 @@ class MembershipIndex:
         return self.by_pair.get((practitioner_id, team_id), self.first.get(practitioner_id))
 
 
-def current_memberships(on: dt.date, team_ids: Iterable[int] | None = None) -> list[TeamMembership]:
-    """Current memberships (in the given teams, or everywhere) with what scoring needs, in few queries."""
+def current_memberships(
+    on: dt.date, team_ids: Iterable[int] | None = None, membership_ids: Iterable[int] | None = None
+) -> list[TeamMembership]:
+    """Current memberships (in the given teams, or with the given ids, or everywhere) with what scoring
+    needs, in few queries."""
     memberships = TeamMembership.objects.current(on).select_related("practitioner__grade", "team")
     if team_ids is not None:
         memberships = memberships.filter(team_id__in=list(team_ids))
+    if membership_ids is not None:
+        memberships = memberships.filter(pk__in=list(membership_ids))
     return list(
         memberships.prefetch_related(
             Prefetch(
@@ -82,18 +91,20 @@ def current_memberships(on: dt.date, team_ids: Iterable[int] | None = None) -> l
 
 
 def practitioner_inputs(
-    scheme: Scheme, memberships: list[TeamMembership], on: dt.date
+    scheme: Scheme, memberships: list[TeamMembership], on: dt.date, past: PastState | None = None
 ) -> tuple[list[PractitionerInput], list[CmsContactInput]]:
-    """The engine's inputs for these memberships on a date, and the support contacts that touch them."""
+    """The engine's inputs for these memberships on a date, and the support contacts that touch them.
+    With `past`, cases, their levels, who held them and contracted hours are as the history records them
+    on that date (caseload.workloads.history); without it, as they are now."""
     index = _index_for({m.practitioner_id for m in memberships}, on)
-    cases = _open_cases_by_membership(memberships)
+    cases = past.cases_by_membership(memberships) if past else _open_cases_by_membership(memberships)
     reports = _reports_by_membership(memberships, index, on, scheme.court_reports.window_days)
     people = [
         PractitionerInput(
             id=str(m.pk),
             name=m.practitioner.full_name,
             grade=m.practitioner.grade.code,
-            contracted_hours=m.contracted_hours,
+            contracted_hours=past.hours_of(m) if past else m.contracted_hours,
             reductions=tuple(reduction_input(r) for r in m.reductions.all()),
             cases=tuple(cases.get(m.pk, ())),
             reports=tuple(reports.get(m.pk, ())),
@@ -103,7 +114,7 @@ def practitioner_inputs(
         )
         for m in memberships
     ]
-    return people, _cms_contacts(memberships, on, scheme.cms.window_days)
+    return people, _cms_contacts(memberships, on, scheme.cms.window_days, past)
 
 
 def _index_for(practitioner_ids: set[int], on: dt.date) -> MembershipIndex:
@@ -143,12 +154,19 @@ def _reports_by_membership(
     return by_membership
 
 
-def _cms_contacts(memberships: list[TeamMembership], on: dt.date, window_days: int) -> list[CmsContactInput]:
+def _cms_contacts(
+    memberships: list[TeamMembership], on: dt.date, window_days: int, past: PastState | None = None
+) -> list[CmsContactInput]:
     """Support contacts in the window done by, or on cases held by, these memberships. Ids are membership
     ids, so points move between the right two workloads."""
     practitioner_ids = {m.practitioner_id for m in memberships}
+    held = (
+        Q(case_id__in=past.cases_last_held_by(practitioner_ids))
+        if past
+        else Q(case__practitioner_id__in=practitioner_ids)
+    )
     events = CaseEvent.objects.filter(
-        Q(practitioner_id__in=practitioner_ids) | Q(case__practitioner_id__in=practitioner_ids),
+        Q(practitioner_id__in=practitioner_ids) | held,
         kind=EventKind.CMS_CONTACT,
         occurred_on__gt=on - dt.timedelta(days=window_days + 1),
         occurred_on__lte=on,
@@ -159,8 +177,9 @@ def _cms_contacts(memberships: list[TeamMembership], on: dt.date, window_days: i
         "practitioner_id",
         "case__practitioner_id",
         "case__team_id",
+        "case_id",
     )
-    rows = list(events)
+    rows = [(*row[:4], *past.last_holder(row[6], row[4], row[5])) if past else row[:6] for row in events]
     index = _index_for({row[3] for row in rows} | {row[4] for row in rows if row[4]}, on)
     contacts = []
     for contact_type, occurred_on, reference, doer_id, holder_id, team_id in rows:

@@ -1,19 +1,23 @@
 """Workload figures read from the database: each membership scored under the scheme version in force
-for its team, with the full breakdown."""
+for its team, with the full breakdown; the stored figures; and the look-ups the live-updates API needs
+(until the request scope exists, they live here rather than in the API module)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from caseload.cases.models import Case
 from caseload.domain.aggregate import Aggregate, aggregate
 from caseload.domain.results import WorkloadResult
 from caseload.domain.scoring import score_practitioners
-from caseload.organisations.models import OrgUnit, TeamMembership
+from caseload.organisations.models import OrgUnit, Practitioner, ReductionReason, TeamMembership
 from caseload.schemes.models import SchemeVersion
 from caseload.schemes.selectors import version_for_unit
 from caseload.schemes.services import domain_scheme
+from caseload.workloads.history import PastState
 from caseload.workloads.inputs import current_memberships, practitioner_inputs
+from caseload.workloads.models import Workload
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,12 @@ class UnitWorkload:
     total: Aggregate
 
 
-def score_memberships(memberships: list[TeamMembership], on: dt.date) -> list[MembershipWorkload]:
+def score_memberships(
+    memberships: list[TeamMembership], on: dt.date, past: PastState | None = None
+) -> list[MembershipWorkload]:
     """Score memberships on a date, each under its team's scheme version. Memberships whose team has no
-    scheme in force are left out (the unit pages say so)."""
+    scheme in force are left out (the unit pages say so). `past`: score cases and hours as the history
+    records them on that date (for recomputing snapshots) instead of as they are now."""
     by_version: dict[int, tuple[SchemeVersion, list[TeamMembership]]] = {}
     versions: dict[int, SchemeVersion | None] = {}
     for m in memberships:
@@ -45,7 +52,7 @@ def score_memberships(memberships: list[TeamMembership], on: dt.date) -> list[Me
     scored: dict[int, MembershipWorkload] = {}
     for version, group in by_version.values():
         scheme = domain_scheme(version)
-        people, contacts = practitioner_inputs(scheme, group, on)
+        people, contacts = practitioner_inputs(scheme, group, on, past)
         for m, result in zip(group, score_practitioners(scheme, people, contacts, on), strict=True):
             scored[m.pk] = MembershipWorkload(m, version, result)
     return [scored[m.pk] for m in memberships if m.pk in scored]
@@ -59,3 +66,33 @@ def team_workload(team: OrgUnit, on: dt.date) -> UnitWorkload | None:
     members = score_memberships(current_memberships(on, [team.pk]), on)
     total = aggregate(domain_scheme(version), team.name, [m.result for m in members])
     return UnitWorkload(team, version, members, total)
+
+
+def cases_with_reference(reference: str) -> list[Case]:
+    """Every case with this reference (references are unique within an organisation, not across them)."""
+    return list(Case.objects.filter(reference=reference).select_related("team", "practitioner")[:2])
+
+
+def practitioner_with_staff_code(staff_code: str) -> Practitioner | None:
+    return Practitioner.objects.filter(staff_code=staff_code).first()
+
+
+def team_with_code(code: str) -> OrgUnit | None:
+    return OrgUnit.objects.filter(code=code).first()
+
+
+def membership_with_id(pk: int) -> TeamMembership | None:
+    return TeamMembership.objects.select_related("practitioner", "team").filter(pk=pk).first()
+
+
+def reduction_reason_with_code(code: str) -> ReductionReason | None:
+    return ReductionReason.objects.filter(code=code).first()
+
+
+def stored_workloads(membership_ids: list[int]) -> list[Workload]:
+    """The stored figures of these memberships, in membership order."""
+    return list(
+        Workload.objects.filter(membership_id__in=membership_ids)
+        .select_related("membership__practitioner", "membership__team", "scheme_version__scheme")
+        .order_by("membership_id")
+    )

@@ -1,0 +1,1 @@
+from caseload.workloads.tests.fixtures import legacy  # noqa: F401 (a fixture)

@@ -1,0 +1,91 @@
+"""Which memberships a change affects: the one place that knows it. Write services ask here, then lock and
+recalculate exactly these (caseload.workloads.services.recalculate).
+
+A practitioner's work on a case counts in their membership in the case's team, else in their first current
+membership (the same mapping the scoring edge uses for reports and support contacts, see
+caseload.workloads.inputs.MembershipIndex)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from caseload.cases.models import Case, CaseEvent, EventKind
+from caseload.organisations.models import OrgUnit, TeamMembership
+from caseload.schemes.models import SchemeVersion
+from caseload.schemes.selectors import version_for_unit
+from caseload.schemes.services import domain_scheme
+from caseload.workloads.inputs import MembershipIndex
+
+Pair = tuple[int | None, int]  # (practitioner id or None, team id)
+
+
+def memberships_of(pairs: Iterable[Pair], on: dt.date) -> list[int]:
+    """The membership ids of (practitioner, team) pairs on a date, sorted; pairs without a practitioner or
+    a current membership are skipped."""
+    wanted = [(p, t) for p, t in pairs if p is not None]
+    if not wanted:
+        return []
+    index = MembershipIndex(
+        TeamMembership.objects.current(on).filter(practitioner_id__in={p for p, _ in wanted})
+    )
+    return sorted({m for p, t in wanted if (m := index.membership_id(p, t)) is not None})
+
+
+def affected_by_event(
+    case: Case, kind: str, *, on: dt.date, practitioner_id: int | None = None, previous: Pair | None = None
+) -> list[int]:
+    """Memberships whose figures an event on `case` (as it is after the event) changes.
+
+    * allocated / reallocated: the new holder, the previous holder (`previous`), and whoever did support
+      contacts or wrote reports on the case recently (their lines move with the holder and the team);
+    * level changed, closed: the holder;
+    * report completed: the writer (`practitioner_id`);
+    * support (CMS) contact: the doer (`practitioner_id`) and the holder;
+    * a plain contact: nobody (no scheme weighs plain contacts; see docs/live-updates.md).
+    """
+    holder: Pair = (case.practitioner_id, case.team_id)
+    pairs: list[Pair] = []
+    if kind in {EventKind.ALLOCATED, EventKind.REALLOCATED}:
+        teams = {case.team_id} | ({previous[1]} if previous else set())
+        pairs = [holder, *([previous] if previous else [])]
+        pairs += [(worker, team) for worker in _recent_workers(case, on) for team in teams]
+    elif kind in {EventKind.LEVEL_CHANGED, EventKind.CLOSED, EventKind.STATUS_CHANGED}:
+        pairs = [holder]
+    elif kind == EventKind.REPORT_COMPLETED:
+        pairs = [(practitioner_id, case.team_id)]
+    elif kind == EventKind.CMS_CONTACT:
+        pairs = [(practitioner_id, case.team_id), holder]
+    return memberships_of(pairs, on)
+
+
+def affected_by_scheme_version(version: SchemeVersion, on: dt.date) -> list[int]:
+    """Current memberships of every team that is measured under `version` on `on` (none when the version
+    starts later: the daily run picks them up on its first day)."""
+    if version.is_draft or version.effective_from > on:
+        return []
+    units = OrgUnit.objects.filter(scheme_assignments__in=version.scheme.assignments.current(on)).distinct()
+    teams: set[int] = set()
+    for unit in units:
+        for team in OrgUnit.objects.within(unit).filter(memberships__isnull=False).distinct():
+            in_force = version_for_unit(team, on)
+            if in_force is not None and in_force.pk == version.pk:
+                teams.add(team.pk)
+    return sorted(TeamMembership.objects.current(on).filter(team_id__in=teams).values_list("pk", flat=True))
+
+
+def _recent_workers(case: Case, on: dt.date) -> set[int]:
+    """Practitioners with support contacts or reports on the case inside the scheme's windows."""
+    version = version_for_unit(case.team, on)
+    if version is None:
+        return set()
+    scheme = domain_scheme(version)
+    days = max(scheme.cms.window_days, scheme.court_reports.window_days)
+    return set(
+        CaseEvent.objects.filter(
+            case=case,
+            kind__in=[EventKind.CMS_CONTACT, EventKind.REPORT_COMPLETED],
+            occurred_on__gt=on - dt.timedelta(days=days + 1),
+            practitioner__isnull=False,
+        ).values_list("practitioner_id", flat=True)
+    )

@@ -1,0 +1,238 @@
+"""API for a practitioner's hours, reductions and stored workload (mounted at /api/memberships).
+
+Session authentication. Changing hours and reductions is for administrators and team managers; reading a
+workload also for area managers, senior leaders, analysts and the practitioner themself. Figures are the
+stored ones, written by the same transaction as the change (docs/live-updates.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from caseload.core.models import Role, User
+from caseload.organisations.models import TeamMembership
+from caseload.organisations.services import save_reduction, set_contracted_hours
+from caseload.workloads.models import Workload
+from caseload.workloads.selectors import membership_with_id, reduction_reason_with_code, stored_workloads
+
+router = Router(tags=["workloads"], auth=django_auth)
+
+RECORDERS = frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})
+READERS = RECORDERS | {Role.AREA_MANAGER, Role.SENIOR_LEADER, Role.ANALYST}
+
+
+class Error(Schema):
+    detail: str | list[dict[str, Any]] = Field(description="What went wrong, in words (or the parse errors).")
+    errors: dict[str, list[str]] = Field(default_factory=dict, description="Messages per field.")
+
+
+class BreakdownItemOut(Schema):
+    kind: str = Field(description="case, report, cms, non_case_time or extra_responsibility")
+    reference: str = Field(description="Case reference or item code")
+    points: str = Field(description="Decimal as text")
+    rule: str = Field(description="The scheme rule and version that produced the points")
+
+
+class StepOut(Schema):
+    step: str
+    value: str
+
+
+class WorkloadOut(Schema):
+    membership_id: int
+    practitioner: str = Field(description="Staff code")
+    name: str
+    team: str = Field(description="Team code")
+    scheme: str = Field(description="Scheme and version, e.g. probation-wmt-legacy 2024-04")
+    calculated_for: dt.date
+    calculated_at: dt.datetime
+    revision: int = Field(description="Goes up by one on every recalculation")
+    reason: str = Field(description="What caused the last recalculation")
+    total_points: str
+    available_points: str
+    remaining_points: str
+    workload_percent: str = Field(description="To 4 decimal places")
+    rag: str
+    rag_name: str
+    case_count: int
+    contracted_hours: str
+    reduction_hours: str
+    warnings: list[str]
+
+
+class WorkloadSummaryOut(WorkloadOut):
+    items_by_kind: dict[str, int] = Field(description="Number of breakdown lines of each kind")
+    case_items: list[BreakdownItemOut] = Field(description="The breakdown lines of the case the event was on")
+
+
+class WorkloadDetailOut(WorkloadOut):
+    items: list[BreakdownItemOut]
+    available_time: list[StepOut] = Field(description="How available points were derived, step by step")
+
+
+class HoursIn(Schema):
+    contracted_hours: Decimal = Field(description="Hours a week in this team, 0 to 48")
+
+
+class ReductionIn(Schema):
+    reason: str = Field(description="Reduction reason code, e.g. other")
+    hours: Decimal | None = Field(None, description="Hours a week; fixed by reasons with a default %")
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    notes: str = ""
+
+
+class ReductionOut(Schema):
+    id: int
+    reason: str
+    hours: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    status: str
+    workload: WorkloadSummaryOut | None = Field(description="The membership's figures after the change")
+
+
+ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 422: Error}
+
+
+def require_role(request: HttpRequest, roles: frozenset[str], doing: str) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    if user.role not in roles:
+        raise HttpError(403, f"Your role ({user.get_role_display()}) may not {doing}.")
+    return user
+
+
+def workload_summary(workload: Workload, case_reference: str | None = None) -> dict[str, Any]:
+    items = workload.breakdown.get("items", [])
+    kinds: dict[str, int] = {}
+    for item in items:
+        kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+    return {
+        **_figures(workload),
+        "items_by_kind": kinds,
+        "case_items": [item for item in items if case_reference and item["reference"] == case_reference],
+    }
+
+
+def workload_detail(workload: Workload) -> dict[str, Any]:
+    return {
+        **_figures(workload),
+        "items": workload.breakdown.get("items", []),
+        "available_time": workload.breakdown.get("available_time", []),
+    }
+
+
+def _figures(workload: Workload) -> dict[str, Any]:
+    membership, version = workload.membership, workload.scheme_version
+    return {
+        "membership_id": membership.pk,
+        "practitioner": membership.practitioner.staff_code,
+        "name": membership.practitioner.full_name,
+        "team": membership.team.code,
+        "scheme": f"{version.scheme.code} {version.version}",
+        "calculated_for": workload.calculated_for,
+        "calculated_at": workload.calculated_at,
+        "revision": workload.revision,
+        "reason": workload.reason,
+        "total_points": str(workload.total_points),
+        "available_points": str(workload.available_points),
+        "remaining_points": workload.breakdown.get("remaining_points", ""),
+        "workload_percent": str(workload.workload_percent),
+        "rag": workload.rag,
+        "rag_name": workload.rag_name,
+        "case_count": workload.case_count,
+        "contracted_hours": str(workload.contracted_hours),
+        "reduction_hours": str(workload.reduction_hours),
+        "warnings": workload.breakdown.get("warnings", []),
+    }
+
+
+def _membership(membership_id: int) -> TeamMembership:
+    membership = membership_with_id(membership_id)
+    if membership is None:
+        raise HttpError(404, f"No team membership with id {membership_id}.")
+    return membership
+
+
+def _summary_of(membership: TeamMembership) -> dict[str, Any] | None:
+    found = stored_workloads([membership.pk])
+    return workload_summary(found[0]) if found else None
+
+
+@router.put(
+    "/{membership_id}/hours",
+    response={200: WorkloadSummaryOut, 204: None, **ERRORS},
+    summary="Change contracted hours",
+    description="Sets the weekly hours of one membership and returns its recalculated workload "
+    "(204 when its team has no scheme in force, so there are no figures).",
+)
+def put_hours(request: HttpRequest, membership_id: int, payload: HoursIn) -> Any:
+    user = require_role(request, RECORDERS, "change contracted hours")
+    membership = set_contracted_hours(_membership(membership_id), payload.contracted_hours, actor=user)
+    summary = _summary_of(membership)
+    return Status(200, summary) if summary else Status(204, None)
+
+
+@router.post(
+    "/{membership_id}/reductions",
+    response={201: ReductionOut, **ERRORS},
+    summary="Add a reduction",
+    description="Adds a reduction of available hours and returns it with the recalculated workload. "
+    "A reduction that starts later changes the figures from the daily run on its first day.",
+)
+def post_reduction(request: HttpRequest, membership_id: int, payload: ReductionIn) -> Any:
+    user = require_role(request, RECORDERS, "add reductions")
+    membership = _membership(membership_id)
+    reason = reduction_reason_with_code(payload.reason)
+    if reason is None:
+        raise ValidationError({"reason": f"No reduction reason with code “{payload.reason}”."})
+    reduction = save_reduction(
+        membership=membership,
+        reason=reason,
+        effective_from=payload.effective_from,
+        effective_to=payload.effective_to,
+        hours=payload.hours,
+        notes=payload.notes,
+        actor=user,
+    )
+    return Status(
+        201,
+        {
+            "id": reduction.pk,
+            "reason": reason.code,
+            "hours": str(reduction.hours),
+            "effective_from": reduction.effective_from,
+            "effective_to": reduction.effective_to,
+            "status": reduction.status,
+            "workload": _summary_of(membership),
+        },
+    )
+
+
+@router.get(
+    "/{membership_id}/workload",
+    response={200: WorkloadDetailOut, **ERRORS},
+    summary="Current workload with its full breakdown",
+    description="The stored figures: every breakdown line with the rule that produced it, and how "
+    "available time was derived. 404 when none are stored (no scheme in force, or not calculated yet).",
+)
+def get_workload(request: HttpRequest, membership_id: int) -> Any:
+    user: User = request.auth  # type: ignore[attr-defined]
+    membership = _membership(membership_id)
+    if user.role not in READERS and user.practitioner_id != membership.practitioner_id:
+        raise HttpError(403, "You may see your own workload only.")
+    found = stored_workloads([membership.pk])
+    if not found:
+        raise HttpError(
+            404,
+            "No workload is stored for this membership yet (no scheme in force, or the "
+            "daily run has not run since it started).",
+        )
+    return workload_detail(found[0])

@@ -1,0 +1,32 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from caseload.workloads.services import run_daily
+
+
+class Command(BaseCommand):
+    help = (
+        "Recalculate every current workload (reductions that start or end, reports and contacts leaving "
+        "their windows, scheme versions starting) and take the day's snapshots. Run once a day."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, date: str | None, **options):
+        on = _date(date) if date else None
+        result = run_daily(on, progress=self.stdout.write)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.on.isoformat()}: {result.recalculated} workloads recalculated, "
+                f"{result.membership_snapshots} workload and {result.unit_snapshots} org unit snapshots"
+            )
+        )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)") from error

@@ -1,0 +1,240 @@
+"""Writes to stored workloads: recalculate current figures, take and recompute daily snapshots.
+
+Each function owns its transaction. `recalculate` is also called by every write service that changes a
+workload's inputs (cases, hours, reductions, scheme publication), inside that service's transaction, so the
+stored figures change in the same commit as the data behind them (docs/live-updates.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from caseload.domain.aggregate import aggregate
+from caseload.domain.results_json import result_as_dict
+from caseload.domain.scheme import Scheme
+from caseload.organisations.models import OrgUnit, TeamMembership
+from caseload.schemes.models import SchemeVersion
+from caseload.schemes.services import domain_scheme
+from caseload.workloads.affected import affected_by_scheme_version
+from caseload.workloads.history import past_state
+from caseload.workloads.inputs import current_memberships
+from caseload.workloads.models import UnitSnapshot, Workload, WorkloadSnapshot
+from caseload.workloads.selectors import MembershipWorkload, score_memberships
+
+PERCENT_PLACES = Decimal("0.0001")
+FTE_PLACES = Decimal("0.01")
+DEFAULT_REFERENCE_HOURS = Decimal(37)
+BREAKDOWN_KEYS = ("items", "available_time", "warnings", "remaining_points", "unrounded_points")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DailyRun:
+    on: dt.date
+    recalculated: int
+    membership_snapshots: int
+    unit_snapshots: int
+
+
+def recalculate(
+    memberships: Iterable[TeamMembership | int], on: dt.date | None = None, reason: str = ""
+) -> list[Workload]:
+    """Lock the memberships' rows (in primary-key order, so concurrent writers never deadlock), score them
+    on `on` (default today) and store their figures, one revision up. Memberships that are not current or
+    whose team has no scheme in force lose their stored figures. Called inside the caller's transaction
+    when there is one, so a concurrent change for the same practitioner waits and then sees this one."""
+    ids = sorted({m if isinstance(m, int) else m.pk for m in memberships})
+    if not ids:
+        return []
+    with transaction.atomic():
+        return _store(_score_locked(ids, on or timezone.localdate()), ids, reason)
+
+
+def recalculate_scheme_version(version: SchemeVersion) -> list[Workload]:
+    """Recalculate everyone measured under a version that is in force today (after publishing it)."""
+    return recalculate(
+        affected_by_scheme_version(version, timezone.localdate()), reason=f"Published {version}"
+    )
+
+
+def run_daily(on: dt.date | None = None, progress: Progress | None = None) -> DailyRun:
+    """The daily run: recalculate every current membership on `on` (reductions that start or end, reports
+    and contacts leaving their windows, scheme versions starting), one team per transaction, drop the
+    figures of memberships that ended, then take the day's snapshots from the same scores."""
+    on = on or timezone.localdate()
+    say = progress or (lambda _: None)
+    by_team: dict[int, list[int]] = defaultdict(list)
+    for pk, team_id in TeamMembership.objects.current(on).order_by("pk").values_list("pk", "team_id"):
+        by_team[team_id].append(pk)
+    scored: list[MembershipWorkload] = []
+    for number, (_team, ids) in enumerate(sorted(by_team.items()), start=1):
+        with transaction.atomic():
+            team_scores = _score_locked(ids, on)
+            _store(team_scores, ids, reason=f"Daily run for {on.isoformat()}")
+        scored += team_scores
+        if number % 50 == 0 or number == len(by_team):
+            say(f"Recalculated {number} of {len(by_team)} teams ({len(scored)} workloads)")
+    Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
+    members, units = _write_snapshots(on, scored)
+    say(f"Snapshots for {on.isoformat()}: {members} workloads, {units} org units")
+    return DailyRun(on, len(scored), members, units)
+
+
+def take_snapshots(on: dt.date) -> tuple[int, int]:
+    """Snapshot every current membership and every org unit above them, scored on `on` from the data as it
+    is now. Re-running a date replaces that date's rows. Returns (membership rows, unit rows)."""
+    return _write_snapshots(on, score_memberships(current_memberships(on), on))
+
+
+def recompute_snapshots(start: dt.date, end: dt.date, progress: Progress | None = None) -> int:
+    """Rebuild the snapshots of each date from `start` to `end` from the stored history: the cases open
+    and who held them then, their levels then, hours then, and the scheme version then in force
+    (caseload.workloads.history; limits in docs/live-updates.md). Returns the number of days."""
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    say = progress or (lambda _: None)
+    day, days = start, 0
+    while day <= end:
+        scored = score_memberships(current_memberships(day), day, past_state(day))
+        members, units = _write_snapshots(day, scored)
+        say(f"{day.isoformat()}: {members} workloads, {units} org units")
+        day += dt.timedelta(days=1)
+        days += 1
+    return days
+
+
+def _score_locked(ids: list[int], on: dt.date) -> list[MembershipWorkload]:
+    list(TeamMembership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    return score_memberships(current_memberships(on, membership_ids=ids), on)
+
+
+def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> list[Workload]:
+    now = timezone.now()
+    existing = Workload.objects.filter(membership_id__in=ids).in_bulk(field_name="membership_id")
+    created, updated = [], []
+    for member in scored:
+        fields = {
+            **_figures(member),
+            "calculated_for": member.result.on,
+            "calculated_at": now,
+            "reason": reason[:200],
+            "breakdown": _breakdown(member),
+        }
+        workload = existing.get(member.membership.pk)
+        if workload is None:
+            created.append(Workload(membership=member.membership, revision=1, **fields))
+        else:
+            for name, value in fields.items():
+                setattr(workload, name, value)
+            workload.revision += 1
+            updated.append(workload)
+    Workload.objects.bulk_create(created)
+    if updated:
+        Workload.objects.bulk_update(updated, [*_FIELDS, "revision"], batch_size=500)
+    Workload.objects.filter(membership_id__in=set(ids) - {m.membership.pk for m in scored}).delete()
+    return sorted(created + updated, key=lambda w: w.membership_id)
+
+
+def _figures(member: MembershipWorkload) -> dict[str, Any]:
+    result = member.result
+    return {
+        "scheme_version": member.version,
+        "total_points": result.total_points,
+        "available_points": result.available_points,
+        "workload_percent": result.workload_percent.quantize(PERCENT_PLACES, ROUND_HALF_UP),
+        "rag": result.rag.code,
+        "rag_name": result.rag.name,
+        "case_count": result.case_count,
+        "contracted_hours": result.contracted_hours,
+        "reduction_hours": result.reduction_hours,
+    }
+
+
+_FIELDS = [
+    "scheme_version",
+    "total_points",
+    "available_points",
+    "workload_percent",
+    "rag",
+    "rag_name",
+    "case_count",
+    "contracted_hours",
+    "reduction_hours",
+    "calculated_for",
+    "calculated_at",
+    "reason",
+    "breakdown",
+]
+
+
+def _breakdown(member: MembershipWorkload) -> dict[str, Any]:
+    """The engine's own JSON form of the breakdown (Decimals as strings), with the scheme it cites."""
+    as_dict = result_as_dict(member.result)
+    return {"scheme": as_dict["scheme"], **{key: as_dict[key] for key in BREAKDOWN_KEYS}}
+
+
+@transaction.atomic
+def _write_snapshots(on: dt.date, scored: list[MembershipWorkload]) -> tuple[int, int]:
+    now = timezone.now()
+    WorkloadSnapshot.objects.filter(on=on).delete()
+    UnitSnapshot.objects.filter(on=on).delete()
+    WorkloadSnapshot.objects.bulk_create(
+        [WorkloadSnapshot(membership=m.membership, on=on, taken_at=now, **_figures(m)) for m in scored],
+        batch_size=1000,
+    )
+    below: dict[int, list[MembershipWorkload]] = defaultdict(list)
+    for member in scored:
+        for unit_id in member.membership.team.path.strip("/").split("/"):
+            below[int(unit_id)].append(member)
+    units = OrgUnit.objects.in_bulk(list(below))
+    UnitSnapshot.objects.bulk_create(
+        [_unit_snapshot(units[pk], on, now, members) for pk, members in below.items() if pk in units],
+        batch_size=1000,
+    )
+    return len(scored), len(units)
+
+
+def _unit_snapshot(
+    unit: OrgUnit, on: dt.date, now: dt.datetime, members: list[MembershipWorkload]
+) -> UnitSnapshot:
+    """Sum then divide (the engine's `aggregate`); the RAG band only when one scheme version applies."""
+    versions = {m.version.pk: m.version for m in members}
+    schemes = {pk: domain_scheme(version) for pk, version in versions.items()}
+    total = aggregate(next(iter(schemes.values())), unit.name, [m.result for m in members])
+    single = next(iter(versions.values())) if len(versions) == 1 else None
+    fte = sum(
+        (m.result.contracted_hours / _reference_hours(schemes[m.version.pk]) for m in members), Decimal(0)
+    )
+    return UnitSnapshot(
+        unit=unit,
+        on=on,
+        taken_at=now,
+        scheme_version=single,
+        total_points=total.total_points,
+        available_points=total.available_points,
+        workload_percent=total.workload_percent.quantize(PERCENT_PLACES, ROUND_HALF_UP),
+        rag=total.rag.code if single else "",
+        rag_name=total.rag.name if single else "",
+        memberships=len(members),
+        headcount=len({m.membership.practitioner_id for m in members}),
+        fte=fte.quantize(FTE_PLACES, ROUND_HALF_UP),
+        rag_counts=dict(sorted(Counter(m.result.rag.code for m in members).items())),
+        over_red=sum(1 for m in members if m.result.rag == schemes[m.version.pk].rag[-1]),
+        case_count=sum(m.result.case_count for m in members),
+    )
+
+
+def _reference_hours(scheme: Scheme) -> Decimal:
+    """A full-time week for FTE: the scheme's staffing reference hours, else its reference grade's default
+    hours, else 37."""
+    grade = scheme.grades_by_code.get(scheme.staffing.reference_grade)
+    return scheme.staffing.reference_hours or (grade.default_hours if grade else 0) or DEFAULT_REFERENCE_HOURS

@@ -1,0 +1,204 @@
+"""The live-updates API: case events, hours, reductions and the stored workload, with their errors."""
+
+import datetime as dt
+
+import pytest
+
+from caseload.cases.services import allocate_case
+from caseload.cases.tests.factories import CaseFactory
+from caseload.organisations.tests.factories import OrgUnitFactory
+from caseload.workloads.tests.fixtures import officer, stored
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 3, 16)
+
+
+@pytest.fixture
+def po(legacy, frozen_now):
+    return officer(legacy.team)
+
+
+@pytest.fixture
+def case(legacy, po):
+    """A community C2 case (63 points) held by the PO."""
+    held = CaseFactory(team=legacy.team, level="C2", reference="CRN001")
+    allocate_case(held, po.practitioner, actor=None)
+    return held
+
+
+@pytest.fixture
+def manager(client, team_manager):
+    client.force_login(team_manager)
+    return client
+
+
+def post_event(client, reference, **body):
+    return client.post(f"/api/cases/{reference}/events", body, content_type="application/json")
+
+
+def test_a_level_change_returns_the_recalculated_workload(manager, case, po):
+    response = post_event(manager, "CRN001", kind="level_changed", level="A3")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["case"], body["kind"], body["occurred_on"]) == ("CRN001", "level_changed", "2026-03-16")
+    assert body["details"] == {"from": "C2", "to": "A3"}
+    [workload] = body["workloads"]
+    assert (workload["membership_id"], workload["total_points"], workload["available_points"]) == (
+        po.pk,
+        "206.00",
+        "2176.00",
+    )
+    assert workload["scheme"] == "probation-wmt-legacy 2024-04"
+    assert workload["items_by_kind"] == {"case": 1}
+    assert workload["case_items"][0]["points"] == "206.00"
+    assert "A3" in workload["case_items"][0]["rule"]
+
+
+def test_a_reallocation_returns_both_holders(manager, legacy, case, po):
+    other = officer(legacy.team)
+    response = post_event(manager, "CRN001", kind="reallocated", practitioner=other.practitioner.staff_code)
+
+    assert response.status_code == 201, response.content
+    figures = {w["membership_id"]: w["total_points"] for w in response.json()["workloads"]}
+    assert figures == {po.pk: "0.00", other.pk: "63.00"}
+
+
+def test_a_support_contact_and_a_report(manager, legacy, case, po):
+    helper = officer(legacy.team)
+    cms = post_event(
+        manager,
+        "CRN001",
+        kind="cms_contact",
+        contact_type="CMS03",
+        practitioner=helper.practitioner.staff_code,
+    )
+    report = post_event(manager, "CRN001", kind="report_completed", report_type="court_standard")
+
+    assert (cms.status_code, report.status_code) == (201, 201)
+    assert {w["membership_id"]: w["total_points"] for w in cms.json()["workloads"]} == {
+        po.pk: "45.00",
+        helper.pk: "18.00",
+    }
+    assert [w["total_points"] for w in report.json()["workloads"]] == ["183.00"]  # 45 + 138
+
+
+def test_sign_in_is_required(client, case):
+    response = post_event(client, "CRN001", kind="closed")
+    assert response.status_code == 401
+    assert client.get("/api/memberships/1/workload").status_code == 401
+
+
+def test_only_administrators_and_team_managers_record_events(client, practitioner_user, case):
+    client.force_login(practitioner_user)
+    response = post_event(client, "CRN001", kind="closed")
+    assert response.status_code == 403
+    assert "may not record case events" in response.json()["detail"]
+
+
+def test_an_unknown_case_is_404(manager, legacy):
+    response = post_event(manager, "NOPE", kind="closed")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No case with reference NOPE."}
+
+
+def test_a_reference_in_two_organisations_is_ambiguous(manager, legacy, case):
+    elsewhere = OrgUnitFactory()
+    CaseFactory(team=OrgUnitFactory(kind="team", parent=elsewhere, service="probation"), reference="CRN001")
+    assert post_event(manager, "CRN001", kind="closed").status_code == 409
+
+
+def test_service_validation_errors_are_422_with_field_messages(manager, case):
+    response = post_event(manager, "CRN001", kind="level_changed", level="Z9")
+    assert response.status_code == 422
+    body = response.json()
+    assert list(body["errors"]) == ["level"]
+    assert "is not a level of Community" in body["detail"]
+
+    unknown = post_event(manager, "CRN001", kind="reallocated", practitioner="NOBODY")
+    assert (unknown.status_code, list(unknown.json()["errors"])) == (422, ["practitioner"])
+
+
+def test_malformed_bodies_are_422(manager, case):
+    assert post_event(manager, "CRN001", kind="levitated").status_code == 422
+    assert post_event(manager, "CRN001", kind="level_changed").status_code == 422  # no level
+    assert post_event(manager, "CRN001", kind="closed", occurred_on="yesterday").status_code == 422
+
+
+def test_a_closed_case_is_409(manager, case):
+    assert post_event(manager, "CRN001", kind="closed").status_code == 201
+    response = post_event(manager, "CRN001", kind="contact")
+    assert response.status_code == 409
+    assert "is closed" in response.json()["detail"]
+
+
+def test_changing_hours(manager, po):
+    response = manager.put(
+        f"/api/memberships/{po.pk}/hours", {"contracted_hours": "18.5"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["available_points"], response.json()["contracted_hours"]) == ("1088.00", "18.50")
+
+    too_many = manager.put(
+        f"/api/memberships/{po.pk}/hours", {"contracted_hours": "60"}, content_type="application/json"
+    )
+    assert (too_many.status_code, list(too_many.json()["errors"])) == (422, ["contracted_hours"])
+    assert (
+        manager.put(
+            "/api/memberships/999999/hours", {"contracted_hours": "1"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+
+
+def test_adding_a_reduction(manager, po):
+    body = {"reason": "other", "hours": "3.7", "effective_from": "2026-03-16"}
+    response = manager.post(f"/api/memberships/{po.pk}/reductions", body, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["status"], response.json()["workload"]["available_points"]) == (
+        "active",
+        "1958.00",
+    )
+    unknown = manager.post(
+        f"/api/memberships/{po.pk}/reductions", {**body, "reason": "nap"}, content_type="application/json"
+    )
+    assert (unknown.status_code, list(unknown.json()["errors"])) == (422, ["reason"])
+
+
+def test_reading_a_workload_with_its_full_breakdown(manager, case, po):
+    response = manager.get(f"/api/memberships/{po.pk}/workload")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["total_points"], body["workload_percent"], body["rag"]) == ("63.00", "2.8952", "blue")
+    assert [item["reference"] for item in body["items"]] == ["CRN001"]
+    assert body["available_time"][-1] == {"step": "Available", "value": "2176"}
+    assert body["revision"] == stored(po).revision
+
+
+def test_practitioners_read_only_their_own_workload(client, practitioner_user, legacy, po, frozen_now):
+    from caseload.workloads.services import recalculate
+
+    own = practitioner_user.practitioner.memberships.get()
+    recalculate([own, po])
+    client.force_login(practitioner_user)
+    assert client.get(f"/api/memberships/{own.pk}/workload").status_code == 200
+    assert client.get(f"/api/memberships/{po.pk}/workload").status_code == 403
+
+
+def test_a_membership_without_figures_is_404(manager, legacy):
+    outside = officer(legacy.other_team)
+    response = manager.get(f"/api/memberships/{outside.pk}/workload")
+    assert response.status_code == 404
+    assert "No workload is stored" in response.json()["detail"]
+
+
+def test_the_endpoints_are_in_the_openapi_schema(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert set(paths["/api/cases/{reference}/events"]) == {"post"}
+    assert set(paths["/api/memberships/{membership_id}/hours"]) == {"put"}
+    assert set(paths["/api/memberships/{membership_id}/reductions"]) == {"post"}
+    assert set(paths["/api/memberships/{membership_id}/workload"]) == {"get"}
+    responses = paths["/api/cases/{reference}/events"]["post"]["responses"]
+    assert {"201", "401", "403", "404", "409", "422"} <= set(responses)
