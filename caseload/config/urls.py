@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("caseload.dashboards.urls")),
     path("", include("caseload.core.urls")),
     path("admin/", admin.site.urls),
+    path("imports/", include("caseload.imports.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,353 @@
+"""Writing a checked plan to the database, entity by entity, in bulk. Called by services.apply_import inside
+its transaction: nothing here commits. The rules are the ones the organisation and case services apply one
+record at a time (a moved unit keeps its parent history and its subtree's paths; a case's change of holder
+closes the open allocation spell and opens a new one, with an allocated or reallocated event)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Model, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus, EventKind
+from caseload.core.models import User
+from caseload.imports.planning import EntityPlan, ImportPlan, Op
+from caseload.imports.state import CASE_FIELDS
+from caseload.organisations.models import (
+    OrgUnit,
+    OrgUnitParentHistory,
+    Practitioner,
+    Reduction,
+    TeamMembership,
+)
+
+BATCH = 500
+Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome:
+    """What was written: the memberships whose workload may have changed, by (practitioner id, team id)."""
+
+    touched: set[tuple[int, int]] = field(default_factory=set)
+
+
+class Writer:
+    def __init__(
+        self, plan: ImportPlan, *, actor: User | None, run_id: int, progress: Progress | None
+    ) -> None:
+        self.plan, self.actor, self.run_id = plan, actor, run_id
+        self.progress = progress or (lambda entity, done, total: None)
+        self.now = timezone.now()
+        self.outcome = Outcome()
+
+    def write(self) -> Outcome:
+        steps = {
+            "org_units": self._org_units,
+            "practitioners": self._practitioners,
+            "memberships": self._memberships,
+            "reductions": self._reductions,
+            "cases": self._cases,
+            "events": self._events,
+        }
+        for entity, plan in self.plan.entities.items():
+            steps[entity](plan)
+        return self.outcome
+
+    def _batches(self, entity: str, items: list[T]) -> Iterator[list[T]]:
+        """Items in batches, reporting progress after each batch."""
+        total = len(items)
+        self.progress(entity, 0, total)
+        for start in range(0, total, BATCH):
+            yield items[start : start + BATCH]
+            self.progress(entity, min(start + BATCH, total), total)
+
+    def _bulk_update(
+        self,
+        entity: str,
+        model: type[Model],
+        ops: list[Op],
+        fields: list[str],
+        assign: Callable[[Any, Op], None],
+    ) -> None:
+        for batch in self._batches(f"{entity} (changes)", ops):
+            objects = model._default_manager.in_bulk([op.pk for op in batch])
+            for op in batch:
+                assign(objects[op.pk], op)
+                if hasattr(objects[op.pk], "updated_at"):
+                    objects[op.pk].updated_at = self.now
+            extra = ["updated_at"] if any(f.name == "updated_at" for f in model._meta.fields) else []
+            model._default_manager.bulk_update(objects.values(), [*fields, *extra])
+
+    # -- org units: few, so one at a time, parents first
+    def _org_units(self, plan: EntityPlan) -> None:
+        state = self.plan.state
+        ops = sorted([*plan.adds, *plan.changes], key=lambda op: state.depth_of(op.row["code"]))
+        for batch in self._batches("org_units", ops):
+            for op in batch:
+                values = dict(op.values)
+                parent_code = values.pop("parent__code")
+                parent = OrgUnit.objects.get(code=parent_code) if parent_code else None
+                if op.action == "add":
+                    unit = OrgUnit(code=op.row["code"], parent=parent, **values)
+                    unit.save()
+                    OrgUnitParentHistory.objects.create(
+                        unit=unit, parent=parent, valid_from=unit.effective_from
+                    )
+                    continue
+                unit = OrgUnit.objects.get(pk=op.pk)
+                old_path = unit.path
+                for name, value in values.items():
+                    setattr(unit, name, value)
+                moved = "parent__code" in op.changes
+                if moved:
+                    self._close_parent_link(unit)
+                    OrgUnitParentHistory.objects.create(unit=unit, parent=parent, valid_from=self.now.date())
+                    unit.parent = parent
+                unit.save()
+                if moved:
+                    _rewrite_paths(old_path, unit.path)
+
+    def _close_parent_link(self, unit: OrgUnit) -> None:
+        today = timezone.localdate(self.now)
+        link = OrgUnitParentHistory.objects.filter(unit=unit, valid_to__isnull=True).first()
+        if link is None:
+            link = OrgUnitParentHistory.objects.create(
+                unit=unit, parent=unit.parent, valid_from=unit.effective_from
+            )
+        link.valid_to = max(today - dt.timedelta(days=1), link.valid_from)
+        link.save(update_fields=["valid_to"])
+
+    # -- people
+    def _practitioners(self, plan: EntityPlan) -> None:
+        grades = self.plan.state.grades
+
+        def build(op: Op) -> Practitioner:
+            values = dict(op.values)
+            return Practitioner(
+                staff_code=op.row["staff_code"], grade_id=grades[values.pop("grade__code")], **values
+            )
+
+        self._bulk_create("practitioners", Practitioner, plan.adds, build)
+
+        def assign(person: Practitioner, op: Op) -> None:
+            values = dict(op.values)
+            person.grade_id = grades[values.pop("grade__code")]
+            for name, value in values.items():
+                setattr(person, name, value)
+
+        self._bulk_update(
+            "practitioners",
+            Practitioner,
+            plan.changes,
+            ["first_name", "last_name", "email", "grade", "start_date", "leave_date"],
+            assign,
+        )
+
+    def _bulk_create(
+        self, entity: str, model: type[Model], ops: list[Op], build: Callable[[Op], Any]
+    ) -> list[Any]:
+        created: list[Any] = []
+        for batch in self._batches(entity, ops):
+            created += model._default_manager.bulk_create([build(op) for op in batch])
+        return created
+
+    def _memberships(self, plan: EntityPlan) -> None:
+        staff_ids, team_ids = self._staff_ids(), self._unit_ids()
+
+        def build(op: Op) -> TeamMembership:
+            return TeamMembership(
+                practitioner_id=staff_ids[op.row["staff_code"]],
+                team_id=team_ids[op.row["team_code"]],
+                **op.values,
+            )
+
+        def assign(membership: TeamMembership, op: Op) -> None:
+            for name, value in op.values.items():
+                setattr(membership, name, value)
+
+        self._bulk_create("memberships", TeamMembership, plan.adds, build)
+        self._bulk_update(
+            "memberships",
+            TeamMembership,
+            plan.changes,
+            ["contracted_hours", "start_date", "end_date"],
+            assign,
+        )
+        for op in [*plan.adds, *plan.changes]:
+            self.outcome.touched.add((staff_ids[op.row["staff_code"]], team_ids[op.row["team_code"]]))
+
+    def _reductions(self, plan: EntityPlan) -> None:
+        staff_ids, team_ids = self._staff_ids(), self._unit_ids()
+        reasons = self.plan.state.reasons
+        memberships = _open_memberships(staff_ids[op.row["staff_code"]] for op in plan.adds)
+
+        def build(op: Op) -> Reduction:
+            pair = (staff_ids[op.row["staff_code"]], team_ids[op.row["team_code"]])
+            return Reduction(
+                membership_id=memberships[pair],
+                reason=reasons[op.row["reason_code"]],
+                effective_from=op.row["effective_from"],
+                created_by=self.actor,
+                **op.values,
+            )
+
+        def assign(reduction: Reduction, op: Op) -> None:
+            for name, value in op.values.items():
+                setattr(reduction, name, value)
+
+        self._bulk_create("reductions", Reduction, plan.adds, build)
+        self._bulk_update("reductions", Reduction, plan.changes, ["hours", "effective_to", "notes"], assign)
+        for op in [*plan.adds, *plan.changes]:
+            self.outcome.touched.add((staff_ids[op.row["staff_code"]], team_ids[op.row["team_code"]]))
+
+    # -- cases and their allocation history
+    def _cases(self, plan: EntityPlan) -> None:
+        staff_ids, unit_ids = self._staff_ids(), self._unit_ids()
+
+        def fields(op: Op) -> dict[str, Any]:
+            values = {name: op.values[name] for name in CASE_FIELDS}
+            staff = op.values["practitioner__staff_code"]
+            values.update(
+                team_id=unit_ids[op.values["team__code"]], practitioner_id=staff_ids[staff] if staff else None
+            )
+            return values
+
+        def build(op: Op) -> Case:
+            return Case(
+                organisation_id=unit_ids[op.row["organisation_code"]],
+                reference=op.row["reference"],
+                **fields(op),
+            )
+
+        created = self._bulk_create("cases", Case, plan.adds, build)
+        self._spells([(case, None) for case in created])
+
+        def assign(case: Case, op: Op) -> None:
+            for name, value in fields(op).items():
+                setattr(case, name, value)
+
+        holders = dict(
+            Case.objects.filter(pk__in=[op.pk for op in plan.changes]).values_list("pk", "practitioner_id")
+        )
+        teams = dict(Case.objects.filter(pk__in=[op.pk for op in plan.changes]).values_list("pk", "team_id"))
+        self._bulk_update("cases", Case, plan.changes, [*CASE_FIELDS, "team", "practitioner"], assign)
+        moved = [
+            op.pk
+            for op in plan.changes
+            if {"practitioner__staff_code", "team__code", "status"} & set(op.changes)
+        ]
+        for pk in moved:
+            if holders[pk]:
+                self.outcome.touched.add((holders[pk], teams[pk]))
+        self._spells([(case, holders[case.pk]) for case in Case.objects.filter(pk__in=moved)])
+
+    def _spells(self, cases: list[tuple[Case, int | None]]) -> None:
+        """Close the open spell of each case whose holder, team or status changed; open a spell for the new
+        holder of an open case, with an allocated (first holder) or reallocated event."""
+        ids = [case.pk for case, _ in cases]
+        had_spell = set(
+            CaseAllocation.objects.filter(case_id__in=ids, ended_at__isnull=True).values_list(
+                "case_id", flat=True
+            )
+        )
+        CaseAllocation.objects.filter(case_id__in=ids, ended_at__isnull=True).update(ended_at=self.now)
+        spells, events = [], []
+        for case, previous in cases:
+            if case.practitioner_id is None or case.status != CaseStatus.ACTIVE:
+                continue
+            self.outcome.touched.add((case.practitioner_id, case.team_id))
+            spells.append(
+                CaseAllocation(
+                    case=case, practitioner_id=case.practitioner_id, team_id=case.team_id, started_at=self.now,
+                    allocated_by=self.actor, notes=f"Import run {self.run_id}",
+                )
+            )  # fmt: skip
+            events.append(
+                CaseEvent(
+                    case=case, kind=EventKind.REALLOCATED if previous or case.pk in had_spell else EventKind.ALLOCATED,
+                    occurred_on=timezone.localdate(self.now), recorded_by=self.actor,
+                    practitioner_id=case.practitioner_id,
+                    details={"from": previous, "to": case.practitioner_id, "import_run": self.run_id},
+                )
+            )  # fmt: skip
+        for batch in _chunks(spells):
+            CaseAllocation.objects.bulk_create(batch)
+        for batch in _chunks(events):
+            CaseEvent.objects.bulk_create(batch)
+
+    def _events(self, plan: EntityPlan) -> None:
+        staff_ids = self._staff_ids()
+        case_ids = {
+            (org, ref): pk
+            for org, ref, pk in Case.objects.filter(
+                organisation__code__in={op.row["organisation_code"] for op in plan.adds}
+            ).values_list("organisation__code", "reference", "pk")
+        }
+
+        def build(op: Op) -> CaseEvent:
+            row = op.row
+            details: dict[str, Any] = {"import_run": self.run_id}
+            if row["event_id"]:
+                details["source_id"] = row["event_id"]
+            if row["notes"]:
+                details["notes"] = row["notes"]
+            return CaseEvent(
+                case_id=case_ids[(row["organisation_code"], row["case_reference"])],
+                kind=row["kind"],
+                occurred_on=row["occurred_on"],
+                recorded_by=self.actor,
+                practitioner_id=staff_ids[row["staff_code"]] if row["staff_code"] else None,
+                report_type=row["report_type"] or "",
+                contact_type=row["contact_type"] or "",
+                details=details,
+            )
+
+        self._bulk_create("events", CaseEvent, plan.adds, build)
+
+    def _staff_ids(self) -> dict[str, int]:
+        return dict(Practitioner.objects.values_list("staff_code", "pk"))
+
+    def _unit_ids(self) -> dict[str, int]:
+        return dict(OrgUnit.objects.values_list("code", "pk"))
+
+
+def _open_memberships(practitioner_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """(practitioner id, team id) → the membership a new reduction belongs to: the open one, else the latest."""
+    found: dict[tuple[int, int], int] = {}
+    open_pairs: set[tuple[int, int]] = set()
+    rows = TeamMembership.objects.filter(practitioner_id__in=set(practitioner_ids)).order_by(
+        "start_date", "pk"
+    )
+    for pk, practitioner_id, team_id, end_date in rows.values_list(
+        "pk", "practitioner_id", "team_id", "end_date"
+    ):
+        pair = (practitioner_id, team_id)
+        if pair not in open_pairs:
+            found[pair] = pk
+        if end_date is None:
+            open_pairs.add(pair)
+    return found
+
+
+def _chunks(items: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def _rewrite_paths(old_path: str, new_path: str) -> None:
+    """Swap the path prefix of every descendant of a moved unit; depth follows the number of segments."""
+    if old_path == new_path:
+        return
+    depth_change = new_path.count("/") - old_path.count("/")
+    descendants = OrgUnit.objects.filter(path__startswith=old_path).exclude(path=old_path)
+    for pk, depth in descendants.values_list("pk", "depth"):
+        OrgUnit.objects.filter(pk=pk).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=depth + depth_change
+        )

@@ -1,0 +1,65 @@
+"""Import runs: one uploaded file, what checking it found, and what applying it changed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    VALIDATING = "validating", "Checking"
+    VALIDATED = "validated", "Checked, not applied"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed"
+    REJECTED = "rejected", "Rejected"
+
+
+RUNNING_STATUSES = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.APPLYING)
+
+
+class ImportRun(models.Model):
+    """One file handed to the importer. The file itself is kept (in the row, so the background task
+    reads exactly what was uploaded, and a run can be applied after its dry run)."""
+
+    kind = models.CharField(
+        max_length=30, default="generic", help_text="The file format family, e.g. the generic layouts."
+    )
+    layout = models.CharField(
+        max_length=30, blank=True, help_text="The entity of a CSV file; blank when read from sheet names."
+    )
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField(editable=False)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    dry_run = models.BooleanField(default=True, help_text="Check and count only; apply later.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True, help_text="added/changed/unchanged/closed per entity")
+    changes = models.JSONField(default=list, blank=True, help_text="A sample of what changes, for people.")
+    errors = models.JSONField(default=list, blank=True, help_text="[{sheet, row, column, message}]")
+    warnings = models.JSONField(default=list, blank=True, help_text="[{sheet, row, column, message}]")
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status == ImportStatus.VALIDATED and not self.errors
