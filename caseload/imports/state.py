@@ -13,7 +13,7 @@ from django.utils import timezone
 from caseload.cases.models import Case
 from caseload.imports.validation import ParsedFile, Row
 from caseload.organisations.models import Grade, OrgUnit, Practitioner, ReductionReason, TeamMembership
-from caseload.organisations.services import add_months, reduction_rules
+from caseload.organisations.services import reduction_end, reduction_rules
 
 
 class State:
@@ -151,8 +151,8 @@ class State:
             )
             parsed.error(row, "hours", f"Hours must be {most} or fewer ({limit}).")
         effective_to = row["effective_to"]
-        if reason.months_to_expiry and row["effective_from"]:
-            expiry = add_months(row["effective_from"], reason.months_to_expiry) - dt.timedelta(days=1)
+        expiry = reduction_end(reason, row["effective_from"]) if row["effective_from"] else None
+        if expiry is not None:
             if effective_to and effective_to != expiry:
                 parsed.warn(
                     row,

@@ -3,17 +3,20 @@ its audit entry; views, the API, commands and tests all call these."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from caseload.core import audit
 from caseload.core.models import AuditEntry, User
+from caseload.domain.reductions import add_months as add_months
+from caseload.domain.reductions import default_reduction_hours, maximum_reduction_hours, reduction_end_date
+from caseload.domain.scheme import ReductionReason as SchemeReason
 from caseload.organisations.models import (
     OrgUnit,
     OrgUnitParentHistory,
@@ -21,6 +24,8 @@ from caseload.organisations.models import (
     ReductionReason,
     TeamMembership,
 )
+from caseload.schemes.selectors import version_for_unit
+from caseload.schemes.services import domain_scheme
 from caseload.workloads.services import recalculate
 
 HOURS = Decimal("0.01")
@@ -28,9 +33,19 @@ HOURS = Decimal("0.01")
 
 @transaction.atomic
 def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, on: dt.date, actor: User | None) -> OrgUnit:
-    """Put `unit` (and everything below it) under `new_parent` from `on`. The old link is closed the day
-    before, so the unit's history still says where it was and when."""
+    """Put `unit` (and everything below it) under `new_parent` from `on`, which may be today or a past day
+    after its current link began (the live tree has one parent, so a move cannot wait for a future date).
+    The old link is closed the day before, so the unit's history still says where it was and when."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "A move takes effect today or on a past date, not in the future."})
+    current = OrgUnitParentHistory.objects.filter(unit=unit, valid_to__isnull=True).first()
+    if current is not None and on <= current.valid_from:
+        raise ValidationError(
+            {
+                "on": f"The move must be after {current.valid_from:%-d %B %Y}, when {unit.name} took its current place."
+            }
+        )
     if new_parent is not None:
         new_parent = OrgUnit.objects.get(pk=new_parent.pk)
         if new_parent.path.startswith(unit.path):
@@ -62,18 +77,16 @@ def _close_parent_link(unit: OrgUnit, on: dt.date) -> None:
         open_link = OrgUnitParentHistory.objects.create(
             unit=unit, parent=unit.parent, valid_from=unit.effective_from
         )
-    open_link.valid_to = max(on - dt.timedelta(days=1), open_link.valid_from)
+    open_link.valid_to = on - dt.timedelta(days=1)
     open_link.save(update_fields=["valid_to"])
 
 
 def _rewrite_descendant_paths(old_path: str, new_path: str) -> None:
-    """Swap the path prefix of every descendant in one UPDATE; depth follows the number of segments."""
-    descendants = OrgUnit.objects.filter(path__startswith=old_path).exclude(path=old_path)
+    """Swap the path prefix of every descendant in one UPDATE; depth changes by the same number of levels."""
     depth_change = new_path.count("/") - old_path.count("/")
-    for unit in descendants.only("pk", "path", "depth"):
-        OrgUnit.objects.filter(pk=unit.pk).update(
-            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=unit.depth + depth_change
-        )
+    OrgUnit.objects.filter(path__startswith=old_path).exclude(path=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_change
+    )
 
 
 @transaction.atomic
@@ -107,23 +120,44 @@ def set_contracted_hours(membership: TeamMembership, hours: Decimal, *, actor: U
     return membership
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def reason_rules(
+    reason: ReductionReason, team: OrgUnit | None = None, on: dt.date | None = None
+) -> SchemeReason:
+    """The rules a reason follows: those of the scheme in force for the team on the date when that scheme
+    knows the reason (schemes are data), else the reason's reference-data row."""
+    if team is not None and on is not None:
+        version = version_for_unit(team, on)
+        scheme_reason = domain_scheme(version).reasons_by_code.get(reason.code) if version else None
+        if scheme_reason is not None:
+            return scheme_reason
+    return SchemeReason(
+        code=reason.code,
+        name=reason.name,
+        category=reason.get_category_display(),
+        default_percent=reason.default_percent,
+        max_percent=reason.max_percent,
+        months_to_expiry=reason.months_to_expiry,
+        enabled=reason.enabled,
+    )
 
 
-def reduction_rules(reason: ReductionReason, contracted_hours: Decimal) -> tuple[Decimal | None, Decimal]:
-    """For a reason and someone's hours: the fixed hours (when the reason has a default %) and the most
-    hours allowed (the max %, else all contracted hours). Rounded to 2 decimals, never above contracted."""
+def reduction_rules(
+    reason: ReductionReason,
+    contracted_hours: Decimal,
+    *,
+    team: OrgUnit | None = None,
+    on: dt.date | None = None,
+) -> tuple[Decimal | None, Decimal]:
+    """The fixed hours (when the reason has a default %) and the most hours allowed, from the engine's rules."""
+    rules = reason_rules(reason, team, on)
+    return default_reduction_hours(rules, contracted_hours), maximum_reduction_hours(rules, contracted_hours)
 
-    def pct(p: Decimal) -> Decimal:
-        return min((contracted_hours * p / 100).quantize(HOURS, ROUND_HALF_UP), contracted_hours)
 
-    fixed = pct(reason.default_percent) if reason.default_percent is not None else None
-    most = pct(reason.max_percent) if reason.max_percent is not None else contracted_hours
-    return fixed, most
+def reduction_end(
+    reason: ReductionReason, start: dt.date, *, team: OrgUnit | None = None, on: dt.date | None = None
+) -> dt.date | None:
+    """The automatic inclusive last day when the reason has months to expiry, else None."""
+    return reduction_end_date(reason_rules(reason, team, on), start)
 
 
 @transaction.atomic
@@ -138,15 +172,17 @@ def save_reduction(
     actor: User | None,
     reduction: Reduction | None = None,
 ) -> Reduction:
-    """Create or change a reduction, applying the reason's rules: a default % fixes the hours, a maximum %
-    caps them, months-to-expiry sets the end date. Raises ValidationError with field messages.
+    """Create or change a reduction, applying the reason's rules (the team's scheme first, see
+    `reason_rules`): a default % fixes the hours, a maximum % caps them, months-to-expiry sets the end date. Raises ValidationError with field messages.
     Recalculates the membership's workload (a reduction that starts later counts from the daily run on
     its first day)."""
-    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk)
+    membership = TeamMembership.objects.select_for_update().select_related("team").get(pk=membership.pk)
+    rules = reason_rules(reason, membership.team, effective_from)
     errors: dict[str, str] = {}
-    if not reason.enabled:
+    if not reason.enabled or not rules.enabled:
         errors["reason"] = f"“{reason.name}” is no longer in use; choose another reason."
-    fixed, most = reduction_rules(reason, membership.contracted_hours)
+    fixed = default_reduction_hours(rules, membership.contracted_hours)
+    most = maximum_reduction_hours(rules, membership.contracted_hours)
     if fixed is not None:
         hours = fixed
     if hours is None:
@@ -155,13 +191,14 @@ def save_reduction(
         errors["hours"] = "Hours cannot be negative."
     elif hours > most:
         limit = (
-            f"{reason.max_percent}% of {membership.contracted_hours} contracted hours"
-            if reason.max_percent
+            f"{rules.max_percent}% of {membership.contracted_hours} contracted hours"
+            if rules.max_percent
             else "the contracted hours"
         )
         errors["hours"] = f"Hours must be {most} or fewer ({limit})."
-    if reason.months_to_expiry:
-        effective_to = add_months(effective_from, reason.months_to_expiry) - dt.timedelta(days=1)
+    automatic_end = reduction_end_date(rules, effective_from)
+    if automatic_end is not None:
+        effective_to = automatic_end
     if effective_to is not None and effective_to < effective_from:
         errors["effective_to"] = "The end date must be on or after the start date."
     if errors:

@@ -51,7 +51,7 @@ def reduction_input(reduction: Reduction) -> ReductionInput:
         hours=reduction.hours,
         effective_from=reduction.effective_from,
         effective_to=reduction.effective_to,
-        deleted=reduction.is_deleted or not reduction.reason.enabled,
+        deleted=reduction.is_deleted,  # whether the reason counts is the scheme's to say
     )
 
 

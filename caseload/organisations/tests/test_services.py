@@ -47,6 +47,16 @@ def test_moving_a_team_keeps_where_it_was_and_moves_its_subtree(org, admin_user)
     }
 
 
+def test_a_move_cannot_be_future_dated_or_overlap_the_current_place(org, admin_user, frozen_now):
+    with pytest.raises(ValidationError, match="not in the future"):
+        services.move_org_unit(org.team, org.other_division, on=dt.date(2026, 3, 17), actor=admin_user)
+    services.move_org_unit(org.team, org.other_division, on=dt.date(2026, 3, 1), actor=admin_user)
+    with pytest.raises(ValidationError, match="must be after 1 March 2026"):
+        services.move_org_unit(org.team, org.area, on=dt.date(2026, 3, 1), actor=admin_user)
+    org.team.refresh_from_db()
+    assert org.team.parent == org.other_division
+
+
 def test_a_unit_cannot_move_under_its_own_descendant(org, admin_user):
     with pytest.raises(ValidationError, match="cannot move under itself"):
         services.move_org_unit(org.division, org.team, on=dt.date(2026, 4, 1), actor=admin_user)
@@ -188,3 +198,41 @@ def test_deleting_a_reduction_keeps_it_and_stops_it_counting(org, team_manager):
     assert reduction.status_on(dt.date(2026, 2, 1)) == "deleted"
     assert not reduction.membership.reductions.active_on(dt.date(2026, 2, 1)).exists()
     assert history(reduction).get().note == "Entered in error"
+
+
+def test_the_teams_scheme_sets_a_reasons_limits_over_the_reference_data(org, team_manager, frozen_now):
+    import yaml
+
+    from caseload.domain.presets import PRESETS_DIR
+    from caseload.schemes.models import SchemeAssignment
+    from caseload.schemes.services import import_scheme_version, publish_version
+
+    data = yaml.safe_load((PRESETS_DIR / "probation-wmt-legacy.yaml").read_text())
+    data["reduction_reasons"]["spoc-lead"]["max_percent"] = 10  # the reference data says 5 %
+    version = publish_version(
+        import_scheme_version(yaml.safe_dump(data).encode(), "s.yaml", actor=None), actor=None
+    )
+    SchemeAssignment.objects.create(
+        org_unit=org.division, scheme=version.scheme, effective_from=dt.date(2024, 4, 1)
+    )
+    membership = TeamMembershipFactory(team=org.team, contracted_hours=Decimal(37))
+    spoc = ReductionReason.objects.get(code="spoc-lead")
+
+    reduction = services.save_reduction(
+        membership=membership,
+        reason=spoc,
+        effective_from=dt.date(2026, 3, 16),
+        hours=Decimal("3.7"),
+        actor=team_manager,
+    )
+    assert reduction.hours == Decimal("3.70")  # 10 % of 37 is allowed under the team's scheme
+
+    elsewhere = TeamMembershipFactory(team=org.other_team, contracted_hours=Decimal(37))  # no scheme: 5 %
+    with pytest.raises(ValidationError, match=r"1\.85 or fewer"):
+        services.save_reduction(
+            membership=elsewhere,
+            reason=spoc,
+            effective_from=dt.date(2026, 3, 16),
+            hours=Decimal("3.7"),
+            actor=team_manager,
+        )
