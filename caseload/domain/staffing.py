@@ -38,3 +38,21 @@ def target_staffing(scheme: Scheme, total_points: Decimal) -> StaffingFigure:
     required = two_dp(total_points / reference * (1 + allowance / 100))
     explanation = f"{total_points} ÷ {reference} = {before} FTE; + {allowance}% allowance = {required} FTE"
     return StaffingFigure(required, before, reference, allowance, explanation)
+
+
+DEFAULT_FULL_TIME_HOURS = Decimal(37)
+
+
+def full_time_hours(scheme: Scheme) -> Decimal:
+    """A full-time week: the scheme's staffing reference hours, else its reference grade's default hours,
+    else 37 hours (the probation and council standard week)."""
+    grade = scheme.grades_by_code.get(scheme.staffing.reference_grade)
+    return (
+        scheme.staffing.reference_hours or (grade.default_hours if grade else None) or DEFAULT_FULL_TIME_HOURS
+    )
+
+
+def fte(scheme: Scheme, contracted_hours: Decimal) -> Decimal:
+    """Full-time equivalent of weekly contracted hours: hours ÷ the scheme's full-time week (unrounded, so
+    sums stay exact; round for display)."""
+    return contracted_hours / full_time_hours(scheme)

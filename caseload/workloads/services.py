@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from caseload.domain.aggregate import aggregate
 from caseload.domain.results_json import result_as_dict
-from caseload.domain.scheme import Scheme
+from caseload.domain.staffing import fte
 from caseload.organisations.models import OrgUnit, TeamMembership
 from caseload.schemes.models import SchemeVersion
 from caseload.schemes.services import domain_scheme
@@ -31,7 +31,6 @@ from caseload.workloads.selectors import MembershipWorkload, score_memberships
 
 PERCENT_PLACES = Decimal("0.0001")
 FTE_PLACES = Decimal("0.01")
-DEFAULT_REFERENCE_HOURS = Decimal(37)
 BREAKDOWN_KEYS = ("items", "available_time", "warnings", "remaining_points", "unrounded_points")
 
 Progress = Callable[[str], None]
@@ -211,9 +210,7 @@ def _unit_snapshot(
     schemes = {pk: domain_scheme(version) for pk, version in versions.items()}
     total = aggregate(next(iter(schemes.values())), unit.name, [m.result for m in members])
     single = next(iter(versions.values())) if len(versions) == 1 else None
-    fte = sum(
-        (m.result.contracted_hours / _reference_hours(schemes[m.version.pk]) for m in members), Decimal(0)
-    )
+    total_fte = sum((fte(schemes[m.version.pk], m.result.contracted_hours) for m in members), Decimal(0))
     return UnitSnapshot(
         unit=unit,
         on=on,
@@ -226,15 +223,8 @@ def _unit_snapshot(
         rag_name=total.rag.name if single else "",
         memberships=len(members),
         headcount=len({m.membership.practitioner_id for m in members}),
-        fte=fte.quantize(FTE_PLACES, ROUND_HALF_UP),
+        fte=total_fte.quantize(FTE_PLACES, ROUND_HALF_UP),
         rag_counts=dict(sorted(Counter(m.result.rag.code for m in members).items())),
         over_red=sum(1 for m in members if m.result.rag == schemes[m.version.pk].rag[-1]),
         case_count=sum(m.result.case_count for m in members),
     )
-
-
-def _reference_hours(scheme: Scheme) -> Decimal:
-    """A full-time week for FTE: the scheme's staffing reference hours, else its reference grade's default
-    hours, else 37."""
-    grade = scheme.grades_by_code.get(scheme.staffing.reference_grade)
-    return scheme.staffing.reference_hours or (grade.default_hours if grade else 0) or DEFAULT_REFERENCE_HOURS

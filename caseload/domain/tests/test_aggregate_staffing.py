@@ -62,3 +62,11 @@ def test_target_staffing_figure_adds_the_spoc_allowance() -> None:
     assert figure.explanation == "21760 ÷ 2176 = 10.00 FTE; + 2% allowance = 10.20 FTE"
     # minutes scheme: 5000 ÷ 1909.20 = 2.6189 → 2.62; × 1.02 = 2.6713 → 2.67
     assert target_staffing(probation_2022(), Decimal(5000)).required_fte == Decimal("2.67")
+
+
+def test_fte_is_hours_over_the_schemes_full_time_week() -> None:
+    from caseload.domain.staffing import fte, full_time_hours
+
+    assert full_time_hours(legacy()) == 37
+    assert fte(legacy(), Decimal("18.5")) == Decimal("0.5")
+    assert fte(legacy(), Decimal("22.5")).quantize(Decimal("0.01")) == Decimal("0.61")
