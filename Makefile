@@ -17,6 +17,7 @@ endef
 
 run: install migrate ## Install, migrate SQLite, load demo data when empty, serve on http://127.0.0.1:8000
 	$(UV) run python manage.py load_demo_data --if-empty
+	$(UV) run python manage.py daily_workload
 	@echo "Caseload is at http://$(HOST)/ (demo users are listed on the sign-in page)"
 	$(UV) run python manage.py runserver $(HOST)
 
@@ -36,7 +37,7 @@ lint: install-python ## ruff, mypy, import contracts, migration check
 bench: install ## Benchmarks; results are recorded by hand in benchmarks/RESULTS.md
 	$(UV) run python benchmarks/bench_engine.py
 
-worker: install migrate ## Background task worker (imports, recalculation, email)
+worker: install migrate ## Background task worker (imports, daily workload run, email)
 	$(UV) run python manage.py db_worker
 
 demo: install migrate ## Load the demo organisation into an empty database
