@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+
+
+def in_force_on(on: dt.date, start: str = "effective_from", end: str = "effective_to") -> Q:
+    """Rows whose date range covers `on`: started on or before it, and open-ended or ending on or after it
+    (both ends inclusive)."""
+    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": on}))
 
 
 class TimeStampedModel(models.Model):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from caseload.core.models import TimeStampedModel
+from caseload.core.models import TimeStampedModel, in_force_on
 
 
 class Service(models.TextChoices):
@@ -34,7 +34,7 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
     def current(self, on: dt.date | None = None) -> OrgUnitQuerySet:
         """Units in effect on a date (today by default)."""
         on = on or timezone.localdate()
-        return self.filter(Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        return self.filter(in_force_on(on))
 
     def teams(self) -> OrgUnitQuerySet:
         return self.filter(kind=OrgUnitKind.TEAM)
@@ -188,7 +188,7 @@ class Practitioner(TimeStampedModel):
 class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
     def current(self, on: dt.date | None = None) -> TeamMembershipQuerySet:
         on = on or timezone.localdate()
-        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(in_force_on(on, "start_date", "end_date"))
 
 
 class TeamMembership(TimeStampedModel):
@@ -288,11 +288,7 @@ class ReductionStatus(models.TextChoices):
 class ReductionQuerySet(models.QuerySet["Reduction"]):
     def active_on(self, on: dt.date) -> ReductionQuerySet:
         """Reductions that count on a date: not deleted, started, not yet ended."""
-        return self.filter(
-            Q(is_deleted=False),
-            Q(effective_from__lte=on),
-            Q(effective_to__isnull=True) | Q(effective_to__gte=on),
-        )
+        return self.filter(in_force_on(on), is_deleted=False)
 
 
 class Reduction(TimeStampedModel):
@@ -349,7 +345,7 @@ class Reduction(TimeStampedModel):
 
 class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
     def active_on(self, on: dt.date) -> ResponsibilityQuerySet:
-        return self.filter(Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        return self.filter(in_force_on(on))
 
 
 class Responsibility(TimeStampedModel):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from caseload.core.models import TimeStampedModel
+from caseload.core.models import TimeStampedModel, in_force_on
 from caseload.organisations.models import OrgUnit, Service
 
 
@@ -85,7 +85,7 @@ class SchemeVersion(TimeStampedModel):
 
 class SchemeAssignmentQuerySet(models.QuerySet["SchemeAssignment"]):
     def current(self, on: dt.date) -> SchemeAssignmentQuerySet:
-        return self.filter(Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        return self.filter(in_force_on(on))
 
 
 class SchemeAssignment(TimeStampedModel):
