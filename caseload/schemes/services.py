@@ -195,17 +195,14 @@ def install_presets(*, actor: User | None = None) -> list[SchemeVersion]:
     return installed
 
 
-_PARSED: dict[tuple[int, str], DomainScheme] = {}
+_PARSED: dict[str, DomainScheme] = {}
 _PARSED_LIMIT = 64
 
 
 def domain_scheme(version: SchemeVersion) -> DomainScheme:
-    """The points engine's scheme for a version. Published versions never change, so each is parsed once per
-    process (keyed by id and publication time, so a reused id after a rollback is not confused); drafts are
-    parsed every time."""
-    if version.is_draft or version.published_at is None:
-        return parse_scheme(version.definition)
-    key = (version.pk, version.published_at.isoformat())
+    """The points engine's scheme for a version's definition, parsed once per process for each distinct
+    definition (keyed by its hash, so a reused id or a draft edit can never return a stale scheme)."""
+    key = hashlib.sha256(json.dumps(version.definition, sort_keys=True).encode()).hexdigest()
     if key not in _PARSED:
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.pop(next(iter(_PARSED)))
