@@ -19,6 +19,7 @@ from caseload.core.models import User
 from caseload.imports.planning import EntityPlan, ImportPlan, Op
 from caseload.imports.state import CASE_FIELDS
 from caseload.organisations.models import (
+    Grade,
     OrgUnit,
     OrgUnitParentHistory,
     Practitioner,
@@ -56,6 +57,8 @@ class Writer:
             "cases": self._cases,
             "events": self._events,
         }
+        for code, values in self.plan.new_grades.items():
+            self.plan.state.grades[code] = Grade.objects.create(code=code, **values).pk
         for entity, plan in self.plan.entities.items():
             steps[entity](plan)
         return self.outcome

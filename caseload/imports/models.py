@@ -29,6 +29,14 @@ class ImportRun(models.Model):
     layout = models.CharField(
         max_length=30, blank=True, help_text="The entity of a CSV file; blank when read from sheet names."
     )
+    organisation = models.ForeignKey(
+        "organisations.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a case-management extract: the organisation its regions are placed under.",
+    )
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()

@@ -53,6 +53,9 @@ class ImportPlan:
     warnings: list[Problem]
     summary: dict[str, int]
     state: State
+    # Grade records to add before anything else (code → field values), for kinds that map outside codes
+    # onto a scheme's grades (the WMT extract); `state.grades` holds None for them until they are written.
+    new_grades: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -102,9 +105,11 @@ def _show(value: Any) -> Any:
     return value
 
 
-def build_plan(parsed: ParsedFile) -> ImportPlan:
+def build_plan(parsed: ParsedFile, *, new_grades: dict[str, dict[str, Any]] | None = None) -> ImportPlan:
     """Check the parsed rows against each other and the database, then work out every change."""
     state = State(parsed)
+    new_grades = {code: values for code, values in (new_grades or {}).items() if code not in state.grades}
+    state.grades.update(dict.fromkeys(new_grades))
     check_rows(parsed, state)
     entities: dict[str, EntityPlan] = {}
     summary = {"practitioners_moved": 0, "hours_changed": 0, "holders_changed": 0}
@@ -137,7 +142,12 @@ def build_plan(parsed: ParsedFile) -> ImportPlan:
         entities = {entity: plan for entity, plan in entities.items() if entity in rows}
         summary = _summary(entities, state)
     return ImportPlan(
-        entities=entities, errors=parsed.errors, warnings=parsed.warnings, summary=summary, state=state
+        entities=entities,
+        errors=parsed.errors,
+        warnings=parsed.warnings,
+        summary=summary,
+        state=state,
+        new_grades=new_grades,
     )
 
 

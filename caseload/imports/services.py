@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from caseload.core import audit
 from caseload.core.models import AuditEntry, User
+from caseload.imports import wmt
 from caseload.imports.applying import Outcome, Progress, Writer
 from caseload.imports.models import ImportRun, ImportStatus
 from caseload.imports.planning import ImportPlan, build_plan
-from caseload.imports.readers import FileRejected, read_file
+from caseload.imports.readers import XLSX_MAGIC, FileRejected, read_file
 from caseload.imports.validation import parse_rows
-from caseload.organisations.models import TeamMembership
+from caseload.organisations.models import OrgUnit, TeamMembership
 
 logger = logging.getLogger(__name__)
 STORED_PROBLEMS = 1000
@@ -30,12 +31,22 @@ class ImportNotReady(Exception):
 
 
 def create_run(
-    *, file_name: str, content: bytes, layout: str = "", dry_run: bool = True, actor: User | None = None
+    *,
+    file_name: str,
+    content: bytes,
+    layout: str = "",
+    dry_run: bool = True,
+    actor: User | None = None,
+    organisation: OrgUnit | None = None,
 ) -> ImportRun:
-    """Keep an uploaded file as a pending run."""
+    """Keep an uploaded file as a pending run. `organisation` is where a case-management extract's
+    regions go (the only organisation when not given)."""
+    extract = wmt.is_extract(file_name, content, layout)
     return ImportRun.objects.create(
         file_name=file_name[:255],
-        layout=layout,
+        kind=wmt.LAYOUT if extract else "generic",
+        layout=wmt.LAYOUT if extract else layout,
+        organisation=organisation,
         content=content,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -47,7 +58,14 @@ def create_run(
 def plan_import(run: ImportRun) -> ImportPlan:
     """The dry run: read and check the run's file and work out, against the database as it is now, what
     would be added, changed, left alone and closed. Raises FileRejected when the file cannot be read."""
-    raw = read_file(run.file_name, bytes(run.content), run.layout)
+    content = bytes(run.content)
+    if wmt.is_extract(run.file_name, content, run.layout):
+        if not run.file_name.lower().endswith(".xlsx") and not content.startswith(XLSX_MAGIC):
+            raise FileRejected("A WMT extract must be an .xlsx workbook.")
+        from caseload.imports.wmt.translate import plan_extract
+
+        return plan_extract(content, run.organisation)
+    raw = read_file(run.file_name, content, run.layout)
     return build_plan(parse_rows(raw))
 
 

@@ -1,6 +1,7 @@
 """Import a CSV or XLSX file in a generic layout: check it, show what would change, then apply it.
 
-    uv run python manage.py import_file PATH [--layout ENTITY] [--dry-run] [--yes] [--user USERNAME]
+    uv run python manage.py import_file PATH [--layout ENTITY] [--organisation CODE] [--dry-run] [--yes]
+        [--user USERNAME]
 
 Exits 0 when the file was checked (dry run) or applied, 1 when it was rejected or failed, listing every
 problem with its sheet, row and column."""
@@ -16,20 +17,31 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from caseload.core.models import User
-from caseload.imports import services
+from caseload.imports import services, wmt
 from caseload.imports.layouts import ENTITIES
 from caseload.imports.models import ImportRun, ImportStatus
+from caseload.organisations.models import OrgUnit
 
 BAR_WIDTH = 30
 SHOWN_PROBLEMS = 200
 
 
 class Command(BaseCommand):
-    help = "Import a CSV or XLSX file in one of the generic layouts (see docs/imports.md)."
+    help = "Import a CSV or XLSX file in one of the generic layouts, or a WMT extract (see docs/imports.md)."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("path", help="The .csv or .xlsx file.")
-        parser.add_argument("--layout", choices=ENTITIES, default="", help="The layout of a CSV file.")
+        parser.add_argument(
+            "--layout",
+            choices=[*ENTITIES, wmt.LAYOUT],
+            default="",
+            help="The layout of a CSV file, or wmt_extract for a WMT extract workbook.",
+        )
+        parser.add_argument(
+            "--organisation",
+            default="",
+            help="Code of the organisation a WMT extract's regions go under (needed when there are several).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and show what would change only.")
         parser.add_argument("--yes", action="store_true", help="Apply without asking.")
         parser.add_argument("--user", default="", help="Username recorded as the importer.")
@@ -41,7 +53,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
         actor = self._user(options["user"])
+        organisation = None
+        if options["organisation"]:
+            organisation = OrgUnit.objects.filter(code=options["organisation"]).first()
+            if organisation is None:
+                raise CommandError(f"There is no organisation {options['organisation']}.")
         run = services.create_run(
+            organisation=organisation,
             file_name=path.name,
             content=path.read_bytes(),
             layout=options["layout"],
