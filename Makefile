@@ -13,7 +13,7 @@ define pytest
 	exit $$status
 endef
 
-.PHONY: run test test-browser test-all lint bench worker demo install install-python install-assets install-browser migrate clean
+.PHONY: run test test-browser test-all lint bench bench-national bench-national-pg worker demo install install-python install-assets install-browser migrate clean
 
 run: install migrate ## Install, migrate SQLite, load demo data when empty, serve on http://127.0.0.1:8000
 	$(UV) run python manage.py load_demo_data --if-empty
@@ -34,8 +34,23 @@ lint: install-python ## ruff, mypy, import contracts, migration check
 	$(UV) run lint-imports
 	$(UV) run python manage.py makemigrations --check --dry-run
 
-bench: install ## Benchmarks; results are recorded by hand in benchmarks/RESULTS.md
+bench: install ## Points-engine benchmark (in memory); results are recorded by hand in benchmarks/RESULTS.md
 	$(UV) run python benchmarks/bench_engine.py
+
+BENCH_DIR := $(CURDIR)/var/bench-national
+bench-national: install ## National-scale recalculation and event benchmark on a throwaway SQLite file (minutes)
+	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
+	CASELOAD_VAR_DIR=$(BENCH_DIR) $(UV) run python manage.py migrate --verbosity 0
+	CASELOAD_VAR_DIR=$(BENCH_DIR) $(UV) run python benchmarks/national.py
+	CASELOAD_VAR_DIR=$(BENCH_DIR) $(UV) run python benchmarks/bench_recalculation.py
+
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench-national-pg: install ## The same on PostgreSQL (creates and drops the database caseload_national)
+	psql "$(BENCH_PG)/postgres" -c "DROP DATABASE IF EXISTS caseload_national" -c "CREATE DATABASE caseload_national"
+	DATABASE_URL=$(BENCH_PG)/caseload_national $(UV) run python manage.py migrate --verbosity 0
+	DATABASE_URL=$(BENCH_PG)/caseload_national $(UV) run python benchmarks/national.py
+	DATABASE_URL=$(BENCH_PG)/caseload_national $(UV) run python benchmarks/bench_recalculation.py
+	psql "$(BENCH_PG)/postgres" -c "DROP DATABASE caseload_national"
 
 worker: install migrate ## Background task worker (imports, daily workload run, email)
 	$(UV) run python manage.py db_worker

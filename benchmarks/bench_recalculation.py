@@ -1,0 +1,265 @@
+"""Benchmark: full recalculation from the database, and one event to updated workload, at national scale.
+
+On the dataset of benchmarks/national.py (250,000 open cases, 12,000 practitioners, 1,500 teams). SQLite:
+
+    export CASELOAD_VAR_DIR=/tmp/national
+    uv run python manage.py migrate && uv run python benchmarks/national.py
+    uv run python benchmarks/bench_recalculation.py
+
+PostgreSQL (a throwaway database, created and dropped by hand):
+
+    createdb -h 127.0.0.1 -U postgres caseload_national
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/caseload_national
+    uv run python manage.py migrate && uv run python benchmarks/national.py
+    uv run python benchmarks/bench_recalculation.py
+    dropdb -h 127.0.0.1 -U postgres caseload_national
+
+Timed, wall clock (`time.perf_counter()`), best and median of --repeats runs:
+
+* read: the rows a full recalculation needs (current memberships with grade and team path, their
+  reductions and responsibilities, held open cases ordered by reference with their flags as JSON text, as
+  the recalculation reads them, report and support-contact events in the schemes' windows, scheme
+  assignments) as plain value tuples, with no model instances and no scoring;
+* score: `score_memberships(current_memberships(on), on)`, every current membership scored from the
+  database with its full breakdown (nothing stored);
+* recalculate: `recalculate(every current membership)`, the workloads service in one transaction (lock,
+  score, store every Workload row with its breakdown); the first run creates the rows, later runs update them;
+* daily run: `run_daily()` once (a transaction per team, then the day's snapshots);
+* events: --events events on random held cases through `record_case_event` (level changes, completed reports
+  and support contacts in turn, as benchmarks/bench_events.py), each call timed to its commit.
+
+Peak memory is the process's peak resident set size (`ru_maxrss`) after each phase. It changes the data
+(stored workloads, snapshots, events): use a throwaway database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import pstats
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseload.config.settings.local")
+
+import django
+
+django.setup()
+
+from bench_events import plan  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import TextField  # noqa: E402
+from django.db.models.functions import Cast  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from caseload.cases.models import Case, CaseEvent, CaseStatus, EventKind  # noqa: E402
+from caseload.cases.services import record_case_event  # noqa: E402
+from caseload.domain.results_json import result_as_dict  # noqa: E402
+from caseload.organisations.models import Practitioner, Reduction, Responsibility, TeamMembership  # noqa: E402
+from caseload.schemes.models import SchemeAssignment, SchemeVersion  # noqa: E402
+from caseload.schemes.services import domain_scheme  # noqa: E402
+from caseload.workloads.inputs import current_memberships  # noqa: E402
+from caseload.workloads.models import Workload  # noqa: E402
+from caseload.workloads.selectors import MembershipWorkload, score_memberships  # noqa: E402
+from caseload.workloads.services import recalculate, run_daily  # noqa: E402
+
+SEED = 20261123
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def timed(label: str, run: Callable[[], Any], repeats: int) -> Any:
+    timings, result = [], None
+    for _ in range(repeats):
+        result = None  # do not keep one run's results alive while the next is timed
+        started = time.perf_counter()
+        result = run()
+        timings.append(time.perf_counter() - started)
+    best, median = min(timings), sorted(timings)[len(timings) // 2]
+    print(
+        f"{label:34s} best {best:7.3f} s  median {median:7.3f} s  "
+        f"(runs: {' '.join(f'{t:.3f}' for t in timings)})  peak RSS {peak_mb():,.0f} MB",
+        flush=True,
+    )
+    return result
+
+
+def read_rows(on: dt.date) -> int:
+    """Every row a full recalculation reads, as value tuples: the floor under the recalculation's time."""
+    current = TeamMembership.objects.current(on)
+    windows = [domain_scheme(v) for v in SchemeVersion.objects.filter(pk__in=_versions_in_force(on))]
+    report_days = max(s.court_reports.window_days for s in windows)
+    cms_days = max(s.cms.window_days for s in windows)
+    queries = [
+        current.values_list(
+            "pk",
+            "practitioner_id",
+            "team_id",
+            "contracted_hours",
+            "practitioner__first_name",
+            "practitioner__last_name",
+            "practitioner__grade__code",
+            "team__path",
+        ),
+        SchemeAssignment.objects.current(on).values_list("org_unit_id", "scheme_id"),
+        Reduction.objects.filter(is_deleted=False, membership__in=current).values_list(
+            "membership_id", "reason__code", "hours", "effective_from", "effective_to", "is_deleted"
+        ),
+        Responsibility.objects.active_on(on)
+        .filter(membership__in=current)
+        .values_list("membership_id", "code", "quantity"),
+        # Flags as their JSON text, as the recalculation reads them (parsing is not reading).
+        Case.objects.filter(status=CaseStatus.ACTIVE, practitioner__isnull=False)
+        .annotate(flags_text=Cast("flags", TextField()))
+        .order_by("reference")
+        .values_list(
+            "practitioner_id",
+            "team_id",
+            "reference",
+            "category",
+            "level",
+            "flags_text",
+            "sibling_group",
+            "start_date",
+            "expected_end_date",
+            "expected_release_date",
+        ),
+        CaseEvent.objects.filter(
+            kind=EventKind.REPORT_COMPLETED,
+            occurred_on__gt=on - dt.timedelta(days=report_days + 1),
+            occurred_on__lte=on,
+        ).values_list("practitioner_id", "case__team_id", "report_type", "occurred_on"),
+        CaseEvent.objects.filter(
+            kind=EventKind.CMS_CONTACT,
+            occurred_on__gt=on - dt.timedelta(days=cms_days + 1),
+            occurred_on__lte=on,
+        ).values_list(
+            "contact_type",
+            "occurred_on",
+            "case__reference",
+            "practitioner_id",
+            "case__practitioner_id",
+            "case__team_id",
+        ),
+    ]
+    return sum(len(list(query)) for query in queries)
+
+
+def _versions_in_force(on: dt.date) -> list[int]:
+    schemes = {a.scheme for a in SchemeAssignment.objects.current(on).select_related("scheme")}
+    return [v.pk for s in schemes if (v := s.version_in_force(on)) is not None]
+
+
+def score_all(on: dt.date) -> list[MembershipWorkload]:
+    return score_memberships(current_memberships(on), on)
+
+
+def digest(scored: list[MembershipWorkload]) -> str:
+    """A fingerprint of every result with its full breakdown, to show an optimisation changed nothing."""
+    hashed = hashlib.sha256()
+    for member in sorted(scored, key=lambda m: m.membership.pk):
+        row = [member.membership.pk, member.version.pk, result_as_dict(member.result)]
+        hashed.update(json.dumps(row, sort_keys=True, default=str).encode())
+    return hashed.hexdigest()[:16]
+
+
+def events(count: int, rng: random.Random) -> list[float]:
+    """As benchmarks/bench_events.py, with the revision check limited to the people involved."""
+    held = list(
+        Case.objects.open().filter(practitioner__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
+    today = timezone.localdate()
+    timings: list[float] = []
+    kinds: dict[str, int] = {}
+    turn = 0
+    while len(timings) < count:
+        case = Case.objects.select_related("team", "practitioner").get(pk=rng.choice(held))
+        event = plan(case, turn, rng)
+        turn += 1
+        if event is None:
+            continue
+        kind = event.pop("kind")
+        practitioner_id = event.pop("practitioner_id", None)
+        practitioner = case.practitioner
+        if practitioner_id is not None:
+            practitioner = Practitioner.objects.get(pk=practitioner_id)
+        involved = Workload.objects.filter(
+            membership__practitioner_id__in={case.practitioner_id, practitioner_id} - {None}
+        )
+        before = dict(involved.values_list("membership_id", "revision"))
+        started = time.perf_counter()
+        recorded = record_case_event(
+            case, kind, actor=None, occurred_on=today, practitioner=practitioner, **event
+        )
+        timings.append(time.perf_counter() - started)
+        after = dict(
+            Workload.objects.filter(membership_id__in=recorded.recalculated).values_list(
+                "membership_id", "revision"
+            )
+        )
+        assert recorded.recalculated, f"{kind} on {case.reference} recalculated nobody"
+        assert all(after[m] == before.get(m, 0) + 1 for m in recorded.recalculated), (kind, case.reference)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    print(f"Events: {len(timings)} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="cProfile one scoring run, then stop")
+    parser.add_argument("--no-daily", action="store_true", help="skip the daily run")
+    args = parser.parse_args()
+    on = timezone.localdate()
+    name = connection.settings_dict["NAME"]
+    print(
+        f"{connection.vendor} ({name}), Python {platform.python_version()}, {os.cpu_count()} CPUs, on {on}; "
+        f"{TeamMembership.objects.current(on).count():,} current memberships, "
+        f"{Case.objects.open().count():,} open cases, {CaseEvent.objects.count():,} events"
+    )
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(score_all, on)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        return
+
+    rows = timed("read rows (values only)", lambda: read_rows(on), args.repeats)
+    print(f"  {rows:,} rows read")
+    scored = timed("score every membership (no store)", lambda: score_all(on), args.repeats)
+    print(f"  {len(scored):,} workloads scored; results digest {digest(scored)}")
+    del scored
+    ids = list(TeamMembership.objects.current(on).values_list("pk", flat=True))
+    timed("recalculate() all: create rows", lambda: recalculate(ids, on, "benchmark"), 1)
+    timed("recalculate() all: update rows", lambda: recalculate(ids, on, "benchmark"), args.repeats)
+    if not args.no_daily:
+        timed("run_daily() incl. snapshots", lambda: run_daily(on), 1)
+
+    timings = sorted(events(args.events, random.Random(SEED)))
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    print(
+        f"Event → stored workload: p50 {statistics.median(timings) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {timings[-1] * 1000:.1f} ms, mean {statistics.fmean(timings) * 1000:.1f} ms; "
+        f"peak RSS {peak_mb():,.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
