@@ -5,9 +5,13 @@ from django.core.files.uploadedfile import UploadedFile
 
 from caseload.imports.layouts import GENERIC_LAYOUTS
 from caseload.imports.readers import MAX_FILE_BYTES
+from caseload.imports.wmt import LAYOUT as WMT_LAYOUT
+from caseload.organisations.models import OrgUnit
 
-LAYOUT_CHOICES = [("", "Work it out from the sheet names or the file name")] + [
-    (entity, layout.title) for entity, layout in GENERIC_LAYOUTS.items()
+LAYOUT_CHOICES = [
+    ("", "Work it out from the sheet names or the file name"),
+    *((entity, layout.title) for entity, layout in GENERIC_LAYOUTS.items()),
+    (WMT_LAYOUT, "Probation case-management extract (WMT workbook)"),
 ]
 
 
@@ -20,6 +24,12 @@ class UploadForm(forms.Form):
     )
     layout = forms.ChoiceField(choices=LAYOUT_CHOICES, required=False, label="Layout")
     dry_run = forms.BooleanField(required=False, initial=True, label="Check only (dry run)")
+    organisation = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.filter(parent__isnull=True).order_by("name"),
+        required=False,
+        label="Organisation",
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -64,11 +64,19 @@ def run_new(request: HttpRequest) -> HttpResponse:
             layout=form.cleaned_data["layout"],
             dry_run=form.cleaned_data["dry_run"],
             actor=request.user,
+            organisation=form.cleaned_data["organisation"],
         )
         process_import.enqueue(run.pk)
         return redirect("imports:detail", run.pk)
     title = "Error: Import a file" if form.errors else "Import a file"
-    context = {"page_title": title, "form": form, "layouts": LAYOUT_CHOICES, "entities": GENERIC_LAYOUTS}
+    organisations = list(form.fields["organisation"].queryset)
+    context = {
+        "page_title": title,
+        "form": form,
+        "layouts": LAYOUT_CHOICES,
+        "entities": GENERIC_LAYOUTS,
+        "organisations": organisations if len(organisations) > 1 else [],
+    }
     return render(request, "imports/new.html", context, status=400 if form.errors else 200)
 
 

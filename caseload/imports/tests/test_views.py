@@ -124,3 +124,33 @@ def test_history_is_paginated_newest_first(client, admin_user):
     assert "file29.csv" in first and "file05.csv" in first and "file04.csv" not in first
     second = client.get("/imports/", {"page": 2}).content.decode()
     assert "file04.csv" in second and "file00.csv" in second and "file29.csv" not in second
+
+
+def test_the_organisation_choice_appears_with_several_organisations_and_is_kept_on_the_run(
+    client, admin_user, org
+):
+    from caseload.organisations.models import OrgUnit
+
+    client.force_login(admin_user)
+    assert (
+        'name="organisation"' not in client.get("/imports/new/").content.decode()
+    )  # one organisation: no question
+
+    second = OrgUnit.objects.create(code="OTHER", name="Other Service", kind="organisation")
+    page = client.get("/imports/new/").content.decode()
+    assert 'name="organisation"' in page and "Other Service" in page
+
+    upload(
+        client,
+        b"code,name,kind\nX1,Unit,team\n",
+        name="org_units.csv",
+        organisation=str(second.pk),
+        dry_run="on",
+    )
+    assert ImportRun.objects.get().organisation == second
+
+    response = upload(
+        client, b"", name="org_units.csv", organisation=str(second.pk)
+    )  # an error keeps the choice
+    assert response.status_code == 400
+    assert f'<option value="{second.pk}" selected>' in response.content.decode()
