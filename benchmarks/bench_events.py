@@ -72,6 +72,48 @@ def plan(case: Case, turn: int, rng: random.Random) -> dict | None:
     return {"kind": EventKind.LEVEL_CHANGED, "level": rng.choice(levels)} if levels else None
 
 
+def time_events(count: int, rng: random.Random) -> tuple[list[float], dict[str, int]]:
+    """Record `count` events on random held cases through `record_case_event`, timing each call to its
+    commit, and check that every workload it says it recalculated has a new revision. Shared with
+    benchmarks/bench_recalculation.py."""
+    held = list(
+        Case.objects.open().filter(practitioner__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
+    today = timezone.localdate()
+    timings: list[float] = []
+    kinds: dict[str, int] = {}
+    turn = 0
+    while len(timings) < count:
+        case = Case.objects.select_related("team", "practitioner").get(pk=rng.choice(held))
+        event = plan(case, turn, rng)
+        turn += 1
+        if event is None:
+            continue
+        kind = event.pop("kind")
+        practitioner_id = event.pop("practitioner_id", None)
+        practitioner = case.practitioner
+        if practitioner_id is not None:
+            practitioner = Practitioner.objects.get(pk=practitioner_id)
+        involved = Workload.objects.filter(
+            membership__practitioner_id__in={case.practitioner_id, practitioner_id} - {None}
+        )
+        before = dict(involved.values_list("membership_id", "revision"))
+        started = time.perf_counter()
+        recorded = record_case_event(
+            case, kind, actor=None, occurred_on=today, practitioner=practitioner, **event
+        )
+        timings.append(time.perf_counter() - started)
+        after = dict(
+            Workload.objects.filter(membership_id__in=recorded.recalculated).values_list(
+                "membership_id", "revision"
+            )
+        )
+        assert recorded.recalculated, f"{kind} on {case.reference} recalculated nobody"
+        assert all(after[m] == before.get(m, 0) + 1 for m in recorded.recalculated), (kind, case.reference)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return timings, kinds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -84,38 +126,7 @@ def main() -> None:
     daily = run_daily()
     print(f"Daily run (not timed): {daily.recalculated} workloads in {time.perf_counter() - started:.1f} s")
 
-    held = list(Case.objects.open().filter(practitioner__isnull=False).select_related("team").order_by("pk"))
-    timings: list[float] = []
-    kinds: dict[str, int] = {}
-    today = timezone.localdate()
-    turn = 0
-    while len(timings) < args.events:
-        case = rng.choice(held)
-        case.refresh_from_db()
-        event = plan(case, turn, rng)
-        turn += 1
-        if event is None:
-            continue
-        kind = event.pop("kind")
-        practitioner_id = event.pop("practitioner_id", None)
-        practitioner = case.practitioner if practitioner_id is None else None
-        if practitioner_id is not None:
-            practitioner = Practitioner.objects.get(pk=practitioner_id)
-        before = dict(Workload.objects.values_list("membership_id", "revision"))
-        t0 = time.perf_counter()
-        recorded = record_case_event(
-            case, kind, actor=None, occurred_on=today, practitioner=practitioner, **event
-        )
-        timings.append(time.perf_counter() - t0)
-        after = dict(
-            Workload.objects.filter(membership_id__in=recorded.recalculated).values_list(
-                "membership_id", "revision"
-            )
-        )
-        assert recorded.recalculated, f"{kind} on {case.reference} recalculated nobody"
-        assert all(after[m] == before.get(m, 0) + 1 for m in recorded.recalculated), (kind, case.reference)
-        kinds[kind] = kinds.get(kind, 0) + 1
-
+    timings, kinds = time_events(args.events, rng)
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(0.95 * (len(timings) - 1))]

@@ -59,20 +59,18 @@ import django
 
 django.setup()
 
-from bench_events import plan  # noqa: E402
+from bench_events import time_events  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import TextField  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from caseload.cases.models import Case, CaseEvent, CaseStatus, EventKind  # noqa: E402
-from caseload.cases.services import record_case_event  # noqa: E402
 from caseload.domain.results_json import result_as_dict  # noqa: E402
-from caseload.organisations.models import Practitioner, Reduction, Responsibility, TeamMembership  # noqa: E402
+from caseload.organisations.models import Reduction, Responsibility, TeamMembership  # noqa: E402
 from caseload.schemes.models import SchemeAssignment, SchemeVersion  # noqa: E402
 from caseload.schemes.services import domain_scheme  # noqa: E402
 from caseload.workloads.inputs import current_memberships  # noqa: E402
-from caseload.workloads.models import Workload  # noqa: E402
 from caseload.workloads.selectors import MembershipWorkload, score_memberships  # noqa: E402
 from caseload.workloads.services import recalculate, run_daily  # noqa: E402
 
@@ -179,42 +177,8 @@ def digest(scored: list[MembershipWorkload]) -> str:
 
 
 def events(count: int, rng: random.Random) -> list[float]:
-    """As benchmarks/bench_events.py, with the revision check limited to the people involved."""
-    held = list(
-        Case.objects.open().filter(practitioner__isnull=False).order_by("pk").values_list("pk", flat=True)
-    )
-    today = timezone.localdate()
-    timings: list[float] = []
-    kinds: dict[str, int] = {}
-    turn = 0
-    while len(timings) < count:
-        case = Case.objects.select_related("team", "practitioner").get(pk=rng.choice(held))
-        event = plan(case, turn, rng)
-        turn += 1
-        if event is None:
-            continue
-        kind = event.pop("kind")
-        practitioner_id = event.pop("practitioner_id", None)
-        practitioner = case.practitioner
-        if practitioner_id is not None:
-            practitioner = Practitioner.objects.get(pk=practitioner_id)
-        involved = Workload.objects.filter(
-            membership__practitioner_id__in={case.practitioner_id, practitioner_id} - {None}
-        )
-        before = dict(involved.values_list("membership_id", "revision"))
-        started = time.perf_counter()
-        recorded = record_case_event(
-            case, kind, actor=None, occurred_on=today, practitioner=practitioner, **event
-        )
-        timings.append(time.perf_counter() - started)
-        after = dict(
-            Workload.objects.filter(membership_id__in=recorded.recalculated).values_list(
-                "membership_id", "revision"
-            )
-        )
-        assert recorded.recalculated, f"{kind} on {case.reference} recalculated nobody"
-        assert all(after[m] == before.get(m, 0) + 1 for m in recorded.recalculated), (kind, case.reference)
-        kinds[kind] = kinds.get(kind, 0) + 1
+    """The event phase of benchmarks/bench_events.py on this dataset."""
+    timings, kinds = time_events(count, rng)
     print(f"Events: {len(timings)} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})")
     return timings
 
