@@ -37,6 +37,8 @@ from caseload.core.tests.factories import UserFactory
 from caseload.organisations.models import OrgUnit, OrgUnitKind, Practitioner, Service
 from caseload.organisations.tests.factories import OrgUnitFactory, PractitionerFactory, TeamMembershipFactory
 
+pytest_plugins = ["caseload.notifications.testing"]
+
 LONDON = ZoneInfo("Europe/London")
 FROZEN_NOW = dt.datetime(2026, 3, 16, 10, 0, tzinfo=LONDON)  # a Monday morning
 

@@ -11,5 +11,11 @@ urlpatterns = [
     path("", include("caseload.core.urls")),
     path("admin/", admin.site.urls),
     path("imports/", include("caseload.imports.urls")),
+    path("allocations/", include("caseload.allocations.urls")),
+    path("wellbeing/", include("caseload.wellbeing.urls")),
+    path("supervision/", include("caseload.supervision.urls")),
+    path("", include("caseload.organisations.urls")),
+    path("notifications/", include("caseload.notifications.urls")),
+    path("reports/", include("caseload.reports.urls")),
     path("api/", api.urls),
 ]

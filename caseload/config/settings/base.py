@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "caseload.imports",
     "caseload.api",
     "caseload.dashboards",
+    "caseload.notifications",
+    "caseload.allocations",
+    "caseload.wellbeing",
+    "caseload.supervision",
+    "caseload.reports",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caseload.core.scope.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
