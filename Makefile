@@ -32,6 +32,7 @@ lint: install-python ## ruff, mypy, import contracts, migration check
 	$(UV) run ruff format --check .
 	$(UV) run mypy caseload/domain caseload/cli.py
 	$(UV) run lint-imports
+	$(UV) run python scripts/lint_scope.py
 	$(UV) run python manage.py makemigrations --check --dry-run
 
 bench: install ## Points-engine benchmark (in memory); results are recorded by hand in benchmarks/RESULTS.md

@@ -17,10 +17,9 @@ from caseload.cases.models import ReallocationReason, ReportType
 from caseload.cases.services import record_case_event
 from caseload.workloads.api import (
     ERRORS,
-    RECORDERS,
     Error,
     WorkloadSummaryOut,
-    require_role,
+    require_editor,
     workload_summary,
 )
 from caseload.workloads.selectors import (
@@ -101,8 +100,9 @@ class EventOut(Schema):
     "organisation; 422: invalid fields, with a message per field.",
 )
 def post_event(request: HttpRequest, reference: str, payload: EventIn) -> Any:
-    user = require_role(request, RECORDERS, "record case events")
-    cases = cases_with_reference(reference)
+    user = require_editor(request, "record case events")
+    scope = request.scope  # type: ignore[attr-defined]
+    cases = cases_with_reference(scope.cases, reference)
     if not cases:
         raise HttpError(404, f"No case with reference {reference}.")
     if len(cases) > 1:
@@ -114,8 +114,8 @@ def post_event(request: HttpRequest, reference: str, payload: EventIn) -> Any:
         payload.kind,
         actor=user,
         occurred_on=payload.occurred_on or timezone.localdate(),
-        practitioner=_practitioner(staff_code) if staff_code else None,
-        team=_team(team_code) if team_code else None,
+        practitioner=_practitioner(scope, staff_code) if staff_code else None,
+        team=_team(scope, team_code) if team_code else None,
         level=getattr(payload, "level", None),
         report_type=getattr(payload, "report_type", ""),
         contact_type=getattr(payload, "contact_type", ""),
@@ -138,15 +138,15 @@ def post_event(request: HttpRequest, reference: str, payload: EventIn) -> Any:
     )
 
 
-def _practitioner(staff_code: str) -> Any:
-    practitioner = practitioner_with_staff_code(staff_code)
+def _practitioner(scope: Any, staff_code: str) -> Any:
+    practitioner = practitioner_with_staff_code(scope.practitioners, staff_code)
     if practitioner is None:
         raise ValidationError({"practitioner": f"No practitioner with staff code {staff_code}."})
     return practitioner
 
 
-def _team(code: str) -> Any:
-    team = team_with_code(code)
+def _team(scope: Any, code: str) -> Any:
+    team = team_with_code(scope.units, code)
     if team is None:
         raise ValidationError({"team": f"No team with code {code}."})
     return team

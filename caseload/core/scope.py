@@ -171,7 +171,7 @@ def scope_for(user: Any) -> Scope:
 def _collapse(paths: tuple[str, ...]) -> tuple[str, ...]:
     """Drop paths already covered by another (a unit below one already in scope)."""
     kept: list[str] = []
-    for path in sorted(set(paths), key=len):
+    for path in sorted(set(paths), key=lambda p: (len(p), p)):
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
     return tuple(kept)

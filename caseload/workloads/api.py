@@ -1,8 +1,10 @@
 """API for a practitioner's hours, reductions and stored workload (mounted at /api/memberships).
 
-Session authentication. Changing hours and reductions is for administrators and team managers; reading a
-workload also for area managers, senior leaders, analysts and the practitioner themself. Figures are the
-stored ones, written by the same transaction as the change (docs/live-updates.md)."""
+Session authentication. Memberships are reached through the caller's access scope (`request.scope`): one
+outside it is 404. Changing hours and reductions is for team managers, area managers and administrators
+within their scope; reading a workload for anyone who may see the membership (a practitioner their own,
+managers and senior leaders theirs; analysts see aggregates only). Figures are the stored ones, written by
+the same transaction as the change (docs/live-updates.md)."""
 
 from __future__ import annotations
 
@@ -16,16 +18,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from caseload.core.models import Role, User
+from caseload.core.models import User
 from caseload.organisations.models import TeamMembership
 from caseload.organisations.services import save_reduction, set_contracted_hours
 from caseload.workloads.models import Workload
 from caseload.workloads.selectors import membership_with_id, reduction_reason_with_code, stored_workloads
 
 router = Router(tags=["workloads"], auth=django_auth)
-
-RECORDERS = frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})
-READERS = RECORDERS | {Role.AREA_MANAGER, Role.SENIOR_LEADER, Role.ANALYST}
 
 
 class Error(Schema):
@@ -102,9 +101,10 @@ class ReductionOut(Schema):
 ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 422: Error}
 
 
-def require_role(request: HttpRequest, roles: frozenset[str], doing: str) -> User:
+def require_editor(request: HttpRequest, doing: str) -> User:
+    """The signed-in user, if their role may change records (403 otherwise)."""
     user: User = request.auth  # type: ignore[attr-defined]
-    if user.role not in roles:
+    if not request.scope.can_edit:  # type: ignore[attr-defined]
         raise HttpError(403, f"Your role ({user.get_role_display()}) may not {doing}.")
     return user
 
@@ -154,11 +154,19 @@ def _figures(workload: Workload) -> dict[str, Any]:
     }
 
 
-def _membership(membership_id: int) -> TeamMembership:
-    membership = membership_with_id(membership_id)
+def _membership(request: HttpRequest, membership_id: int) -> TeamMembership:
+    membership = membership_with_id(request.scope.memberships, membership_id)  # type: ignore[attr-defined]
     if membership is None:
         raise HttpError(404, f"No team membership with id {membership_id}.")
     return membership
+
+
+def _editable_membership(request: HttpRequest, membership_id: int, doing: str) -> tuple[User, TeamMembership]:
+    user = require_editor(request, doing)
+    membership = _membership(request, membership_id)
+    if not request.scope.can_edit_membership(membership):  # type: ignore[attr-defined]
+        raise HttpError(403, f"You may not {doing} for this membership.")
+    return user, membership
 
 
 def _summary_of(membership: TeamMembership) -> dict[str, Any] | None:
@@ -174,8 +182,8 @@ def _summary_of(membership: TeamMembership) -> dict[str, Any] | None:
     "(204 when its team has no scheme in force, so there are no figures).",
 )
 def put_hours(request: HttpRequest, membership_id: int, payload: HoursIn) -> Any:
-    user = require_role(request, RECORDERS, "change contracted hours")
-    membership = set_contracted_hours(_membership(membership_id), payload.contracted_hours, actor=user)
+    user, membership = _editable_membership(request, membership_id, "change contracted hours")
+    membership = set_contracted_hours(membership, payload.contracted_hours, actor=user)
     summary = _summary_of(membership)
     return Status(200, summary) if summary else Status(204, None)
 
@@ -188,8 +196,7 @@ def put_hours(request: HttpRequest, membership_id: int, payload: HoursIn) -> Any
     "A reduction that starts later changes the figures from the daily run on its first day.",
 )
 def post_reduction(request: HttpRequest, membership_id: int, payload: ReductionIn) -> Any:
-    user = require_role(request, RECORDERS, "add reductions")
-    membership = _membership(membership_id)
+    user, membership = _editable_membership(request, membership_id, "add reductions")
     reason = reduction_reason_with_code(payload.reason)
     if reason is None:
         raise ValidationError({"reason": f"No reduction reason with code “{payload.reason}”."})
@@ -224,10 +231,7 @@ def post_reduction(request: HttpRequest, membership_id: int, payload: ReductionI
     "available time was derived. 404 when none are stored (no scheme in force, or not calculated yet).",
 )
 def get_workload(request: HttpRequest, membership_id: int) -> Any:
-    user: User = request.auth  # type: ignore[attr-defined]
-    membership = _membership(membership_id)
-    if user.role not in READERS and user.practitioner_id != membership.practitioner_id:
-        raise HttpError(403, "You may see your own workload only.")
+    membership = _membership(request, membership_id)
     found = stored_workloads([membership.pk])
     if not found:
         raise HttpError(

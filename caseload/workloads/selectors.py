@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from caseload.cases.models import Case
 from caseload.domain.aggregate import Aggregate, aggregate
 from caseload.domain.results import WorkloadResult
 from caseload.domain.scoring import score_practitioners
-from caseload.organisations.models import OrgUnit, Practitioner, ReductionReason, TeamMembership
+from caseload.organisations.models import OrgUnit, OrgUnitKind, Practitioner, ReductionReason, TeamMembership
 from caseload.schemes.models import SchemeAssignment, SchemeVersion
 from caseload.schemes.selectors import version_for_unit
 from caseload.schemes.services import domain_scheme
@@ -112,21 +114,24 @@ def team_workload(team: OrgUnit, on: dt.date) -> UnitWorkload | None:
     return UnitWorkload(team, version, members, total)
 
 
-def cases_with_reference(reference: str) -> list[Case]:
-    """Every case with this reference (references are unique within an organisation, not across them)."""
-    return list(Case.objects.filter(reference=reference).select_related("team", "practitioner")[:2])
+def cases_with_reference(cases: QuerySet[Case], reference: str) -> list[Case]:
+    """The cases of a scoped queryset with this reference (references are unique within an organisation,
+    not across them), at most two."""
+    return list(cases.filter(reference=reference).select_related("team", "practitioner")[:2])
 
 
-def practitioner_with_staff_code(staff_code: str) -> Practitioner | None:
-    return Practitioner.objects.filter(staff_code=staff_code).first()
+def practitioner_with_staff_code(
+    practitioners: QuerySet[Practitioner], staff_code: str
+) -> Practitioner | None:
+    return practitioners.filter(staff_code=staff_code).first()
 
 
-def team_with_code(code: str) -> OrgUnit | None:
-    return OrgUnit.objects.filter(code=code).first()
+def team_with_code(units: QuerySet[OrgUnit], code: str) -> OrgUnit | None:
+    return units.filter(code=code, kind=OrgUnitKind.TEAM).first()
 
 
-def membership_with_id(pk: int) -> TeamMembership | None:
-    return TeamMembership.objects.select_related("practitioner", "team").filter(pk=pk).first()
+def membership_with_id(memberships: QuerySet[TeamMembership], pk: int) -> TeamMembership | None:
+    return memberships.select_related("practitioner", "team").filter(pk=pk).first()
 
 
 def reduction_reason_with_code(code: str) -> ReductionReason | None:

@@ -102,10 +102,17 @@ def test_an_unknown_case_is_404(manager, legacy):
     assert response.json() == {"detail": "No case with reference NOPE."}
 
 
-def test_a_reference_in_two_organisations_is_ambiguous(manager, legacy, case):
+def test_a_reference_in_two_organisations_is_ambiguous(admin_client, legacy, case):
     elsewhere = OrgUnitFactory()
     CaseFactory(team=OrgUnitFactory(kind="team", parent=elsewhere, service="probation"), reference="CRN001")
-    assert post_event(manager, "CRN001", kind="closed").status_code == 409
+    assert post_event(admin_client, "CRN001", kind="closed").status_code == 409
+
+
+def test_a_case_outside_the_callers_scope_does_not_exist_for_them(manager, legacy):
+    CaseFactory(team=legacy.other_team, reference="CRN900")
+    response = post_event(manager, "CRN900", kind="closed")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No case with reference CRN900."}
 
 
 def test_service_validation_errors_are_422_with_field_messages(manager, case):
@@ -184,14 +191,21 @@ def test_practitioners_read_only_their_own_workload(client, practitioner_user, l
     recalculate([own, po])
     client.force_login(practitioner_user)
     assert client.get(f"/api/memberships/{own.pk}/workload").status_code == 200
-    assert client.get(f"/api/memberships/{po.pk}/workload").status_code == 403
+    assert client.get(f"/api/memberships/{po.pk}/workload").status_code == 404
 
 
-def test_a_membership_without_figures_is_404(manager, legacy):
+def test_a_membership_without_figures_is_404(admin_client, legacy):
+    unmeasured = officer(legacy.other_team)  # South Division has no scheme
+    response = admin_client.get(f"/api/memberships/{unmeasured.pk}/workload")
+    assert response.status_code == 404
+    assert "No workload is stored" in response.json()["detail"]
+
+
+def test_a_membership_outside_the_managers_scope_is_404(manager, legacy):
     outside = officer(legacy.other_team)
     response = manager.get(f"/api/memberships/{outside.pk}/workload")
     assert response.status_code == 404
-    assert "No workload is stored" in response.json()["detail"]
+    assert response.json()["detail"] == f"No team membership with id {outside.pk}."
 
 
 def test_the_endpoints_are_in_the_openapi_schema(client):

@@ -1,0 +1,89 @@
+"""Who may read a workload and change hours and reductions through the API (see caseload/tests/access.py)."""
+
+from caseload.tests.access import Check, expect
+
+WORKLOAD = "GET /api/memberships/{membership_id}/workload"
+HOURS = "PUT /api/memberships/{membership_id}/hours"
+REDUCTIONS = "POST /api/memberships/{membership_id}/reductions"
+
+CHECKS = [
+    Check(
+        WORKLOAD,
+        lambda w: f"/api/memberships/{w.membership.pk}/workload",
+        expect(
+            anonymous=401,
+            practitioner=200,
+            outsider=404,
+            team_manager=200,
+            area_manager=200,
+            senior_leader=200,
+            admin=200,
+            analyst=404,
+        ),
+    ),
+    Check(  # guessing the id of someone in another team
+        WORKLOAD,
+        lambda w: f"/api/memberships/{w.team_b_membership.pk}/workload",
+        expect(
+            anonymous=401,
+            practitioner=404,
+            outsider=404,
+            team_manager=404,
+            area_manager=200,
+            senior_leader=200,
+            admin=200,
+            analyst=404,
+        ),
+    ),
+    Check(
+        HOURS,
+        lambda w: f"/api/memberships/{w.membership.pk}/hours",
+        expect(
+            anonymous=401,
+            practitioner=403,
+            outsider=403,
+            team_manager=200,
+            area_manager=200,
+            senior_leader=403,
+            admin=200,
+            analyst=403,
+        ),
+        method="PUT",
+        data=lambda w: {"contracted_hours": "30"},
+        json=True,
+    ),
+    Check(
+        HOURS,
+        lambda w: f"/api/memberships/{w.other_membership.pk}/hours",
+        expect(
+            anonymous=401,
+            practitioner=403,
+            outsider=403,
+            team_manager=404,
+            area_manager=404,
+            senior_leader=403,
+            admin=204,  # South Team has no scheme here (the world's scheme covers everyone: see below)
+            analyst=403,
+        ),
+        method="PUT",
+        data=lambda w: {"contracted_hours": "30"},
+        json=True,
+    ),
+    Check(
+        REDUCTIONS,
+        lambda w: f"/api/memberships/{w.membership.pk}/reductions",
+        expect(
+            anonymous=401,
+            practitioner=403,
+            outsider=403,
+            team_manager=201,
+            area_manager=201,
+            senior_leader=403,
+            admin=201,
+            analyst=403,
+        ),
+        method="POST",
+        data=lambda w: {"reason": "other", "hours": "2", "effective_from": "2026-03-16"},
+        json=True,
+    ),
+]
