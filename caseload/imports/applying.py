@@ -236,10 +236,13 @@ class Writer:
             for name, value in fields(op).items():
                 setattr(case, name, value)
 
-        holders = dict(
-            Case.objects.filter(pk__in=[op.pk for op in plan.changes]).values_list("pk", "practitioner_id")
-        )
-        teams = dict(Case.objects.filter(pk__in=[op.pk for op in plan.changes]).values_list("pk", "team_id"))
+        holders: dict[int, int | None] = {}
+        teams: dict[int, int] = {}
+        for batch in _chunks([op.pk for op in plan.changes]):
+            for pk, practitioner_id, team_id in Case.objects.filter(pk__in=batch).values_list(
+                "pk", "practitioner_id", "team_id"
+            ):
+                holders[pk], teams[pk] = practitioner_id, team_id
         self._bulk_update("cases", Case, plan.changes, [*CASE_FIELDS, "team", "practitioner"], assign)
         moved = [
             op.pk
@@ -249,18 +252,17 @@ class Writer:
         for pk in moved:
             if holders[pk]:
                 self.outcome.touched.add((holders[pk], teams[pk]))
-        self._spells([(case, holders[case.pk]) for case in Case.objects.filter(pk__in=moved)])
+        for batch in _chunks(moved):  # SQLite limits the number of values in one query
+            self._spells([(case, holders[case.pk]) for case in Case.objects.filter(pk__in=batch)])
 
     def _spells(self, cases: list[tuple[Case, int | None]]) -> None:
         """Close the open spell of each case whose holder, team or status changed; open a spell for the new
         holder of an open case, with an allocated (first holder) or reallocated event."""
-        ids = [case.pk for case, _ in cases]
-        had_spell = set(
-            CaseAllocation.objects.filter(case_id__in=ids, ended_at__isnull=True).values_list(
-                "case_id", flat=True
-            )
-        )
-        CaseAllocation.objects.filter(case_id__in=ids, ended_at__isnull=True).update(ended_at=self.now)
+        had_spell: set[int] = set()
+        for ids in _chunks([case.pk for case, _ in cases]):  # SQLite limits the values in one query
+            open_spells = CaseAllocation.objects.filter(case_id__in=ids, ended_at__isnull=True)
+            had_spell.update(open_spells.values_list("case_id", flat=True))
+            open_spells.update(ended_at=self.now)
         spells, events = [], []
         for case, previous in cases:
             if case.practitioner_id is None or case.status != CaseStatus.ACTIVE:

@@ -14,9 +14,19 @@ class ImportStatus(models.TextChoices):
     APPLIED = "applied", "Applied"
     FAILED = "failed", "Failed"
     REJECTED = "rejected", "Rejected"
+    INTERRUPTED = "interrupted", "Interrupted"
 
 
 RUNNING_STATUSES = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.APPLYING)
+# A worker is busy with the run: when that worker dies, the run is interrupted (see services.cleanup).
+WORKING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.APPLYING)
+FINISHED_STATUSES = (
+    ImportStatus.VALIDATED,
+    ImportStatus.APPLIED,
+    ImportStatus.FAILED,
+    ImportStatus.REJECTED,
+    ImportStatus.INTERRUPTED,
+)
 
 
 class ImportRun(models.Model):
@@ -41,7 +51,9 @@ class ImportRun(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
     content = models.BinaryField(editable=False)
-    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
+    )
     dry_run = models.BooleanField(default=True, help_text="Check and count only; apply later.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -57,6 +69,15 @@ class ImportRun(models.Model):
     errors = models.JSONField(default=list, blank=True, help_text="[{sheet, row, column, message}]")
     warnings = models.JSONField(default=list, blank=True, help_text="[{sheet, row, column, message}]")
     error_message = models.TextField(blank=True)
+    worker_host = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The host (and PID namespace) of the process working on the run.",
+    )
+    worker_pid = models.PositiveIntegerField(null=True, blank=True, help_text="That process's id.")
+    file_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the stored file was deleted (retention); the record stays."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,5 +90,14 @@ class ImportRun(models.Model):
         return self.status in RUNNING_STATUSES
 
     @property
+    def file_deleted(self) -> bool:
+        return self.file_deleted_at is not None
+
+    @property
     def can_apply(self) -> bool:
-        return self.status == ImportStatus.VALIDATED and not self.errors
+        """A checked run without errors, or an interrupted one (checked again before it is applied), whose
+        file is still kept."""
+        applicable = self.status == ImportStatus.INTERRUPTED or (
+            self.status == ImportStatus.VALIDATED and not self.errors
+        )
+        return applicable and not self.file_deleted

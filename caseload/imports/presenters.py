@@ -21,6 +21,7 @@ TAG_COLOURS = {
     ImportStatus.APPLIED: "green",
     ImportStatus.FAILED: "red",
     ImportStatus.REJECTED: "red",
+    ImportStatus.INTERRUPTED: "orange",
 }
 SUMMARY_LABELS = {
     "practitioners_moved": "Practitioners moved",
@@ -47,6 +48,7 @@ class RunRow:
     created_by: str
     created_at: str
     totals: str
+    file_deleted: bool
 
 
 def present_rows(runs: list[ImportRun]) -> list[RunRow]:
@@ -60,6 +62,7 @@ def present_rows(runs: list[ImportRun]) -> list[RunRow]:
             created_by=_who(run.created_by),
             created_at=_when(run.created_at),
             totals=_totals(run.counts),
+            file_deleted=run.file_deleted,
         )
         for run in runs
     ]
@@ -81,6 +84,7 @@ class RunPage:
     colour: str
     is_running: bool
     can_apply: bool
+    apply_text: str
     applied: bool
     details: list[dict[str, Any]]
     counts: list[list[dict[str, Any]]]
@@ -103,6 +107,11 @@ def present_run(run: ImportRun, earlier_applied: ImportRun | None = None) -> Run
         colour=TAG_COLOURS[ImportStatus(run.status)],
         is_running=run.is_running,
         can_apply=run.can_apply,
+        apply_text=(
+            "Nothing was changed. Apply it again: the file is checked afresh first."
+            if run.status == ImportStatus.INTERRUPTED
+            else "The file has been checked and nothing has changed yet. Apply it to make the changes below."
+        ),
         applied=run.status == ImportStatus.APPLIED,
         details=_details(run),
         counts=[
@@ -158,7 +167,12 @@ def _count_shown(total: int, shown: int) -> str:
 
 def _details(run: ImportRun) -> list[dict[str, Any]]:
     rows = [
-        ("File", run.file_name),
+        (
+            "File",
+            f"{run.file_name} (file deleted {_when(run.file_deleted_at)})"
+            if run.file_deleted
+            else run.file_name,
+        ),
         ("Size", f"{run.size:,} bytes"),
         ("SHA-256", run.sha256),
         ("Layout", GENERIC_LAYOUTS[run.layout].title if run.layout in GENERIC_LAYOUTS else "From the file"),

@@ -1,5 +1,6 @@
-"""The database as an import file sees it, by natural keys, merged with what the file itself adds: the
-lookups the checks and the dry run share. Reads only."""
+"""The state of an import: the database as an import file sees it, by natural keys, merged with what the
+file itself adds (the lookups the checks and the dry run share; reads only), and at the end of the module
+the life cycle of an import run (which status may follow which)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from caseload.cases.models import Case
+from caseload.imports.models import ImportStatus
 from caseload.imports.validation import ParsedFile, Row
 from caseload.organisations.models import Grade, OrgUnit, Practitioner, ReductionReason, TeamMembership
 from caseload.organisations.services import reduction_end, reduction_rules
@@ -170,3 +172,28 @@ CASE_FIELDS = (
     "name", "service", "category", "level", "status", "flags", "sibling_group", "received_date", "start_date",
     "expected_end_date", "expected_release_date", "closed_date",
 )  # fmt: skip
+
+
+# -- the life cycle of an import run ---------------------------------------------------------------------
+
+S = ImportStatus
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PENDING: frozenset({S.VALIDATING}),
+    S.VALIDATING: frozenset({S.VALIDATED, S.REJECTED, S.FAILED, S.INTERRUPTED}),
+    S.VALIDATED: frozenset({S.APPLYING, S.PENDING}),  # applied straight away, or by the background task
+    S.APPLYING: frozenset({S.APPLIED, S.REJECTED, S.FAILED, S.INTERRUPTED}),
+    S.INTERRUPTED: frozenset({S.PENDING}),  # applied again: checked afresh first
+    S.APPLIED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.FAILED: frozenset(),
+}
+
+
+class InvalidTransition(Exception):
+    """An import run cannot go from its status to the one asked for."""
+
+
+def check_transition(current: str, new: str) -> None:
+    """Raise InvalidTransition unless a run may move from `current` to `new` (staying put is allowed)."""
+    if current != new and new not in TRANSITIONS.get(current, frozenset()):
+        raise InvalidTransition(f"An import run cannot go from {current} to {new}.")

@@ -18,8 +18,9 @@ from caseload.core.models import Role
 from caseload.imports import downloads, services
 from caseload.imports.forms import LAYOUT_CHOICES, UploadForm
 from caseload.imports.layouts import GENERIC_LAYOUTS
-from caseload.imports.models import ImportRun, ImportStatus
+from caseload.imports.models import ImportStatus
 from caseload.imports.presenters import present_rows, present_run
+from caseload.imports.selectors import runs as _runs
 from caseload.imports.tasks import process_import
 
 RUNS_PER_PAGE = 25
@@ -40,13 +41,10 @@ def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
-def _runs() -> Any:
-    return ImportRun.objects.defer("content").select_related("created_by", "applied_by")
-
-
 @administrator_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    """Import history, newest first."""
+    """Import history, newest first (runs whose worker died are marked interrupted first)."""
+    services.cleanup_interrupted()
     page = Paginator(_runs(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_title": "Imports", "page": page, "rows": present_rows(list(page.object_list))}
     return render(request, "imports/list.html", context)
@@ -83,6 +81,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a run is up to; while it runs, htmx asks for the status fragment every 2 seconds."""
+    services.cleanup_interrupted(runs=_runs().filter(pk=pk))
     run = get_object_or_404(_runs(), pk=pk)
     earlier = _runs().filter(sha256=run.sha256, status=ImportStatus.APPLIED).exclude(pk=run.pk).first()
     context = {"page_title": f"Import {run.pk}", "run": present_run(run, earlier)}

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from caseload.notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("all/", views.notification_all, name="all"),
+    path("<int:pk>/retry/", views.notification_retry, name="retry"),
+]

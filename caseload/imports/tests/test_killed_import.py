@@ -100,6 +100,25 @@ def test_sigkill_mid_apply_leaves_the_previous_state(tmp_path, environment):
     assert process.returncode == -signal.SIGKILL
 
     assert digest(db) == before  # nothing of the half-applied file survives
+    with sqlite3.connect(db) as connection:
+        (killed_status, killed_pid) = connection.execute(
+            "SELECT status, worker_pid FROM imports_importrun ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert (killed_status, killed_pid) == ("applying", process.pid)  # as the killed process left it
+
+    # The daily run notices that the process applying it has gone and marks the run interrupted.
+    daily = manage(environment, "daily_workload")
+    assert daily.returncode == 0, daily.stderr
+    assert "was interrupted; nothing was changed" in daily.stdout
+    with sqlite3.connect(db) as connection:
+        (status, message) = connection.execute(
+            "SELECT status, error_message FROM imports_importrun ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert status == "interrupted"
+    assert "the process working on it ended" in message and "Nothing was changed" in message
+    assert digest(db)[0] == before[0] | {
+        "core_auditentry": before[0]["core_auditentry"] + 1
+    }  # + the audit entry
 
     # The database is usable afterwards and the same file then applies in full.
     again = manage(environment, "import_file", str(big), "--yes")
@@ -108,7 +127,7 @@ def test_sigkill_mid_apply_leaves_the_previous_state(tmp_path, environment):
     assert counts["cases_case"] == 1501
     with sqlite3.connect(db) as connection:
         statuses = [s for (s,) in connection.execute("SELECT status FROM imports_importrun ORDER BY id")]
-    assert statuses == ["applied", "applying", "applied"]  # the killed run is left as it was last seen
+    assert statuses == ["applied", "interrupted", "applied"]
 
 
 def test_a_rejected_file_exits_non_zero(tmp_path, environment):

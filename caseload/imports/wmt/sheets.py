@@ -61,6 +61,19 @@ REQUIRED_SHEETS: dict[str, tuple[str, ...]] = {
     "cms": ("contact_id", "crn", "contact_date", "contact_type_code", "contact_staff_key", "om_key",
             "om_team_key"),
 }  # fmt: skip
+# Read when present (newer extracts): stand-alone order cases (row type S), flagged like the flag sheets.
+OPTIONAL_FLAG_SHEETS = {"wmt_extract_sa": "suspended"}
+READ_SHEETS = {**REQUIRED_SHEETS, **dict.fromkeys(OPTIONAL_FLAG_SHEETS, FLAG_COLUMNS)}
+# Sheets of §7 that Caseload reads past on purpose, and why (docs/imports.md says more).
+NOT_IMPORTED = {
+    "omic_teams": "OMIC (custody) teams are measured by WMT's own variant (custody points plus projected "
+    "licence points, reductions set to 0, §2.7), which Caseload's schemes do not model, so the sheet was not "
+    "imported.",
+    "suspended_lifers": "WMT lists suspended lifers (row type L) but the reference gives no weighting or flag "
+    "for them, so the sheet was not imported.",
+    "t2a_detail": "This sheet is for reporting only in WMT (the T2A counts come from the t2a sheet), so it was "
+    "not imported.",
+}
 COUNT_SHEETS = ("wmt_extract", "wmt_extract_filtered", "t2a")
 INTEGER_COLUMNS = {*TIER_COLUMNS, "sdr_last_30", "sdr_conv_last_30", "tier_code"}
 DATE_COLUMNS = {"datestamp", "contact_date"}
@@ -114,12 +127,11 @@ def read_extract(content: bytes) -> Extract:
     with book:
         for name in book.sheet_names:
             cleaned = clean_name(name)
-            if cleaned not in REQUIRED_SHEETS:
-                extract.warnings.append(
-                    Problem(
-                        name, None, "", "Caseload does not use this sheet of the extract; it was ignored."
-                    )
+            if cleaned not in READ_SHEETS:
+                why = NOT_IMPORTED.get(
+                    cleaned, "Caseload does not use this sheet of the extract; it was ignored."
                 )
+                extract.warnings.append(Problem(name, None, "", why))
                 continue
             if cleaned in extract.sheet_names:
                 raise FileRejected(f"Two sheets are named “{extract.sheet_names[cleaned]}” and “{name}”.")
@@ -151,7 +163,7 @@ def read_extract(content: bytes) -> Extract:
 def _read_sheet(extract: Extract, name: str, cleaned: str, cells: list[list[Any]]) -> None:
     header = [clean_name(h) for h in cells[0]] if cells else []
     ok = True
-    for column in REQUIRED_SHEETS[cleaned]:
+    for column in READ_SHEETS[cleaned]:
         if column not in header:
             extract.errors.append(Problem(name, 1, column, "This required column is missing."))
             ok = False
@@ -163,7 +175,7 @@ def _read_sheet(extract: Extract, name: str, cleaned: str, cells: list[list[Any]
     extract.rows[cleaned] = rows
     if not ok:
         return
-    wanted = {*REQUIRED_SHEETS[cleaned], *DATE_COLUMNS, "contact_team_key"}
+    wanted = {*READ_SHEETS[cleaned], *DATE_COLUMNS, "contact_team_key"}
     if cleaned in COUNT_SHEETS:
         wanted |= set(TIER_COLUMNS)
     for index, row_cells in enumerate(cells[1:]):

@@ -7,6 +7,7 @@ later extract are closed; court-report counts top up `report_completed` events; 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from caseload.imports.validation import ParsedFile, Row
 from caseload.imports.wmt.sheets import (
     FLAG_SHEETS,
     LOCATION_NAMES,
+    OPTIONAL_FLAG_SHEETS,
     SLOTS,
     TIER_COLUMNS,
     UNTIERED,
@@ -34,7 +36,9 @@ from caseload.imports.wmt.sheets import (
 from caseload.organisations.models import Grade, OrgUnit, OrgUnitKind, Practitioner
 
 PRESET = "probation-wmt-legacy"
-EXTRACT_FLAGS = {*FLAG_SHEETS.values(), "young_adult"}
+ALL_FLAG_SHEETS = {**FLAG_SHEETS, **OPTIONAL_FLAG_SHEETS}
+SHEET_FLAGS = set(ALL_FLAG_SHEETS.values())
+EXTRACT_FLAGS = {*SHEET_FLAGS, "young_adult"}
 SHORT = {"community": "COM", "licence": "LIC", "custody": "CUS"}
 REPORTS = (("sdr_last_30", "court_standard"), ("sdr_conv_last_30", "court_fast"))
 REPORT_WINDOW_DAYS = 30
@@ -87,6 +91,7 @@ class Translation:
         self.grade_codes: dict[str, int] = dict(Grade.objects.values_list("code", "pk"))
         self.new_grades: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, Row] = {}
+        self.used_ids: set[str] = set()
         self.existing = {
             c["reference"]: c
             for c in Case.objects.filter(organisation=org).values(
@@ -230,8 +235,8 @@ class Translation:
     def _flagged(self) -> dict[str, tuple[Cell, set[str], ExtractRow]]:
         """CRN → its cell, flags and first row, from the flag sheets."""
         flagged: dict[str, tuple[Cell, set[str], ExtractRow]] = {}
-        for sheet, flag in FLAG_SHEETS.items():
-            for row in self.extract.rows[sheet]:
+        for sheet, flag in ALL_FLAG_SHEETS.items():
+            for row in self.extract.rows.get(sheet, []):
                 crn, location, slot = row["case_ref_no"], row["location"].lower(), row["tier_code"]
                 if not crn:
                     self.parsed.errors.append(_problem(row, "case_ref_no", "Enter the case reference (CRN)."))
@@ -303,12 +308,15 @@ class Translation:
         self.cases[reference] = self.add("cases", source, values, keep)
 
     def _close_missing(self) -> None:
-        """Counted cases of the extract's teams that this extract no longer has are closed, not deleted."""
+        """Cases of the extract's teams that this extract no longer has are closed, not deleted: counted
+        cases, and flagged cases (a CRN) no longer on any flag sheet, which are now inside their cell's
+        count instead (a CRN that moves to another officer or team is updated, not closed)."""
         teams = {team for _officer, team in self.officers}
         for reference, case in self.existing.items():
+            counted = reference.startswith("WMT-") and not reference.endswith("-REPORTS")
+            was_flagged = not reference.startswith("WMT-") and bool(SHEET_FLAGS & set(case["flags"] or ()))
             if (
-                reference.startswith("WMT-")
-                and not reference.endswith("-REPORTS")
+                (counted or was_flagged)
                 and case["status"] == CaseStatus.ACTIVE
                 and case["team__code"] in teams
                 and reference not in self.cases
@@ -327,12 +335,7 @@ class Translation:
         """Top up `report_completed` events so that each officer and team has the extract's count in the 30
         days up to the extract's date; new ones are dated on that day, with keys from the date and number."""
         since = self.date - dt.timedelta(days=REPORT_WINDOW_DAYS)
-        recorded = Counter(
-            CaseEvent.objects.filter(
-                kind=EventKind.REPORT_COMPLETED, case__organisation=self.org, occurred_on__gt=since,
-                occurred_on__lte=self.date,
-            ).values_list("practitioner__staff_code", "case__team__code", "report_type")
-        )  # fmt: skip
+        recorded = self._recorded_reports(since)
         for row in self.extract.rows["court_reports"]:
             key = (row["om_key"], row["team_code"])
             if key not in self.officers:
@@ -349,12 +352,50 @@ class Translation:
             self._case(holder, cell, row, set(), name="Court reports (WMT extract)", status="closed",
                        closed=self.date)  # fmt: skip
             for kind, count in wanted.items():
-                for n in range(recorded[(*key, kind)] + 1, count + 1):
+                standing = recorded.get((*key, kind), [])
+                self._void(row, kind, standing[: max(len(standing) - count, 0)])
+                # Keys from the date and a number not used yet (a voided report keeps its key).
+                numbers = (
+                    n for n in itertools.count(1) if f"WMT-{kind}-{self.date}-{n}" not in self.used_ids
+                )
+                for _n, number in zip(range(len(standing), count), numbers, strict=False):
                     values = {"organisation_code": self.org.code, "case_reference": holder,
                               "kind": EventKind.REPORT_COMPLETED.value, "occurred_on": self.date,
                               "staff_code": key[0], "report_type": kind, "contact_type": None,
-                              "event_id": f"WMT-{kind}-{self.date.isoformat()}-{n}", "notes": None}  # fmt: skip
+                              "event_id": f"WMT-{kind}-{self.date}-{number}", "notes": None}  # fmt: skip
                     self.add("events", row, values, set())
+
+    def _recorded_reports(self, since: dt.date) -> dict[tuple[str, str, str], list[tuple[Any, ...]]]:
+        """(officer, team, report type) → the completed reports in the window that are not voided, oldest
+        first, as (id, date, case reference)."""
+        events = CaseEvent.objects.filter(
+            kind__in=[EventKind.REPORT_COMPLETED, EventKind.REPORT_VOIDED], case__organisation=self.org,
+            occurred_on__gt=since, occurred_on__lte=self.date,
+        ).order_by("occurred_on", "pk")  # fmt: skip
+        rows = list(
+            events.values_list(
+                "pk", "kind", "practitioner__staff_code", "case__team__code", "report_type", "occurred_on",
+                "case__reference", "details__source_id",
+            )
+        )  # fmt: skip
+        voided = {row[7] for row in rows if row[1] == EventKind.REPORT_VOIDED}
+        self.used_ids = {row[7] for row in rows if row[7]}
+        recorded: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+        for pk, kind, staff, team, report_type, day, case, _source in rows:
+            if kind == EventKind.REPORT_COMPLETED and f"VOID-{pk}" not in voided:
+                recorded.setdefault((staff, team, report_type), []).append((pk, day, case))
+        return recorded
+
+    def _void(self, row: ExtractRow, report_type: str, surplus: list[tuple[Any, ...]]) -> None:
+        """A later extract counts fewer reports in the window than are recorded: void the oldest surplus
+        ones with a `report_voided` event each, dated as the report it cancels (so both leave the window
+        together) and naming it (`VOID-<event id>`). Scoring counts completed minus voided reports."""
+        for pk, day, case in surplus:
+            values = {"organisation_code": self.org.code, "case_reference": case,
+                      "kind": EventKind.REPORT_VOIDED.value, "occurred_on": day, "staff_code": row["om_key"],
+                      "report_type": report_type, "contact_type": None, "event_id": f"VOID-{pk}",
+                      "notes": f"The extract of {self.date.isoformat()} counts fewer reports."}  # fmt: skip
+            self.add("events", row, values, set())
 
     def _contacts(self) -> None:
         staff = {officer for officer, _team in self.officers}

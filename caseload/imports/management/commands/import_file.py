@@ -53,6 +53,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
         actor = self._user(options["user"])
+        for interrupted in services.cleanup_interrupted():
+            self.stderr.write(f"Import {interrupted.pk} ({interrupted.file_name}) was interrupted earlier.")
         organisation = None
         if options["organisation"]:
             organisation = OrgUnit.objects.filter(code=options["organisation"]).first()

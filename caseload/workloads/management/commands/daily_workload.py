@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from caseload.imports.services import cleanup_interrupted
 from caseload.workloads.services import run_daily
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str | None, **options):
         on = _date(date) if date else None
+        for run in cleanup_interrupted():  # imports whose worker died: see docs/imports.md
+            self.stdout.write(f"Import {run.pk} ({run.file_name}) was interrupted; nothing was changed.")
         result = run_daily(on, progress=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
