@@ -138,10 +138,10 @@ def read_rows(on: dt.date) -> int:
             "expected_release_date",
         ),
         CaseEvent.objects.filter(
-            kind=EventKind.REPORT_COMPLETED,
+            kind__in=[EventKind.REPORT_COMPLETED, EventKind.REPORT_VOIDED],
             occurred_on__gt=on - dt.timedelta(days=report_days + 1),
             occurred_on__lte=on,
-        ).values_list("practitioner_id", "case__team_id", "report_type", "occurred_on"),
+        ).values_list("kind", "practitioner_id", "case__team_id", "report_type", "occurred_on"),
         CaseEvent.objects.filter(
             kind=EventKind.CMS_CONTACT,
             occurred_on__gt=on - dt.timedelta(days=cms_days + 1),

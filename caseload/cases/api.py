@@ -13,8 +13,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from caseload.cases.models import ReallocationReason, ReportType
-from caseload.cases.services import record_case_event
+from caseload.cases.models import CaseFlag, ReallocationReason, ReportType
+from caseload.cases.services import change_case_category, change_case_flags, record_case_event
 from caseload.workloads.api import (
     ERRORS,
     Error,
@@ -72,8 +72,26 @@ class ContactIn(_Event):
     practitioner: str | None = Field(None, description="Staff code (default: the holder)")
 
 
+class FlagsChangeIn(_Event):
+    kind: Literal["flags_changed"]
+    flags: list[CaseFlag] = Field(description="The case's flags after the change (all of them; [] for none)")
+
+
+class CategoryChangeIn(_Event):
+    kind: Literal["category_changed"]
+    category: str = Field(description="Case category code of the scheme, e.g. licence")
+    level: str | None = Field(None, description="Level code in the new category (default: the current one)")
+
+
 EventIn = Annotated[
-    AllocationIn | LevelChangeIn | ClosureIn | ReportCompletedIn | SupportContactIn | ContactIn,
+    AllocationIn
+    | LevelChangeIn
+    | ClosureIn
+    | ReportCompletedIn
+    | SupportContactIn
+    | ContactIn
+    | FlagsChangeIn
+    | CategoryChangeIn,
     Field(discriminator="kind"),
 ]
 
@@ -94,8 +112,8 @@ class EventOut(Schema):
     "/{reference}/events",
     response={201: EventOut, 409: Error, **ERRORS},
     summary="Record a case event",
-    description="Allocate, reallocate, change the tier or complexity level, close, record a completed report, "
-    "a support (CMS) contact or a plain contact. The affected workloads are recalculated before the "
+    description="Allocate, reallocate, change the tier or complexity level, the flags or the category, "
+    "close, record a completed report, a support (CMS) contact or a plain contact. The affected workloads are recalculated before the "
     "response. 404: unknown reference; 409: the case is closed, or the reference is used by more than one "
     "organisation; 422: invalid fields, with a message per field.",
 )
@@ -107,13 +125,29 @@ def post_event(request: HttpRequest, reference: str, payload: EventIn) -> Any:
         raise HttpError(404, f"No case with reference {reference}.")
     if len(cases) > 1:
         raise HttpError(409, f"Reference {reference} is used by more than one organisation.")
+    occurred_on = payload.occurred_on or timezone.localdate()
+    if isinstance(payload, FlagsChangeIn):
+        event = change_case_flags(
+            cases[0], list(payload.flags), actor=user, occurred_on=occurred_on, notes=payload.notes
+        )
+        return Status(201, _event_out(event))
+    if isinstance(payload, CategoryChangeIn):
+        event = change_case_category(
+            cases[0],
+            payload.category,
+            level=payload.level,
+            actor=user,
+            occurred_on=occurred_on,
+            notes=payload.notes,
+        )
+        return Status(201, _event_out(event))
     staff_code = getattr(payload, "practitioner", None)
     team_code = getattr(payload, "team", None)
     event = record_case_event(
         cases[0],
         payload.kind,
         actor=user,
-        occurred_on=payload.occurred_on or timezone.localdate(),
+        occurred_on=occurred_on,
         practitioner=_practitioner(scope, staff_code) if staff_code else None,
         team=_team(scope, team_code) if team_code else None,
         level=getattr(payload, "level", None),
@@ -122,20 +156,21 @@ def post_event(request: HttpRequest, reference: str, payload: EventIn) -> Any:
         reason=getattr(payload, "reason", ""),
         notes=payload.notes,
     )
-    return Status(
-        201,
-        {
-            "id": event.pk,
-            "case": event.case.reference,
-            "kind": event.kind,
-            "occurred_on": event.occurred_on,
-            "practitioner": event.practitioner.staff_code if event.practitioner else None,
-            "details": event.details,
-            "workloads": [
-                workload_summary(w, event.case.reference) for w in stored_workloads(event.recalculated)
-            ],
-        },
-    )
+    return Status(201, _event_out(event))
+
+
+def _event_out(event: Any) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "case": event.case.reference,
+        "kind": event.kind,
+        "occurred_on": event.occurred_on,
+        "practitioner": event.practitioner.staff_code if event.practitioner else None,
+        "details": event.details,
+        "workloads": [
+            workload_summary(w, event.case.reference) for w in stored_workloads(event.recalculated)
+        ],
+    }
 
 
 def _practitioner(scope: Any, staff_code: str) -> Any:

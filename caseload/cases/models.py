@@ -164,6 +164,14 @@ class EventKind(models.TextChoices):
     REPORT_COMPLETED = "report_completed", "Report completed"
     CMS_CONTACT = "cms_contact", "Case-management support contact"
     CONTACT = "contact", "Contact"
+    FLAGS_CHANGED = "flags_changed", "Flags changed"
+    CATEGORY_CHANGED = "category_changed", "Category changed"
+    REPORT_VOIDED = "report_voided", "Report voided (a later extract counted fewer)"
+    # Timeliness milestones (performance indicators, docs/equity-and-performance.md).
+    APPOINTMENT = "appointment", "Appointment attended"
+    ASSESSMENT_COMPLETED = "assessment_completed", "Assessment completed"
+    REVIEW = "review", "Review held"
+    VISIT = "visit", "Visit"
 
 
 class ReportType(models.TextChoices):

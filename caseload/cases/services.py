@@ -10,7 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus, EventKind, ReportType
+from caseload.cases.models import (
+    Case,
+    CaseAllocation,
+    CaseEvent,
+    CaseFlag,
+    CaseStatus,
+    EventKind,
+    ReportType,
+)
 from caseload.core import audit
 from caseload.core.models import AuditEntry, User
 from caseload.organisations.models import OrgUnit, Practitioner, TeamMembership
@@ -173,6 +181,90 @@ def record_case_event(
     return event
 
 
+@transaction.atomic
+def change_case_flags(
+    case: Case, flags: list[str], *, actor: User | None, occurred_on: dt.date | None = None, notes: str = ""
+) -> CaseEvent:
+    """Set a case's flags (warrant, young adult, …: `CaseFlag`), record a flags-changed event with the
+    flags before and after, and recalculate the holder's workload at once (the scheme in force decides
+    which flags change points)."""
+    case, occurred_on = _open_case(case, occurred_on)
+    unknown = sorted(set(flags) - set(CaseFlag.values))
+    if unknown:
+        raise ValidationError(
+            {"flags": f"Unknown flag(s): {', '.join(unknown)}; use {', '.join(CaseFlag.values)}."}
+        )
+    new = sorted(set(flags))
+    if new == sorted(set(case.flags or ())):
+        raise ValidationError({"flags": f"Case {case.reference} already has exactly these flags."})
+    event = _change_fields(case, actor, occurred_on, notes, EventKind.FLAGS_CHANGED, flags=new)
+    _recalculate_for(event)
+    return event
+
+
+@transaction.atomic
+def change_case_category(
+    case: Case,
+    category: str,
+    *,
+    actor: User | None,
+    level: str | None = None,
+    occurred_on: dt.date | None = None,
+    notes: str = "",
+) -> CaseEvent:
+    """Move a case to another category of its scheme (community → licence, …), with a level of that
+    category (default: its current level, when the category has it), record a category-changed event and
+    recalculate the holder's workload at once."""
+    case, occurred_on = _open_case(case, occurred_on)
+    level = case.level if level is None else level
+    scheme_category = _scheme_category(case, category)
+    errors = {}
+    if category == case.category and level == case.level:
+        errors["category"] = f"Case {case.reference} is already {category} at level “{level}”."
+    elif scheme_category is False:
+        errors["category"] = (
+            f"“{category}” is not a case category of the scheme in force for {case.team.name}."
+        )
+    elif scheme_category is not None and level and level not in scheme_category.levels_by_code:
+        known = ", ".join(scheme_category.levels_by_code)
+        errors["level"] = f"“{level}” is not a level of {scheme_category.name}; use one of {known}."
+    if errors:
+        raise ValidationError(errors)
+    event = _change_fields(
+        case, actor, occurred_on, notes, EventKind.CATEGORY_CHANGED, category=category, level=level
+    )
+    _recalculate_for(event)
+    return event
+
+
+def _open_case(case: Case, occurred_on: dt.date | None) -> tuple[Case, dt.date]:
+    today = timezone.localdate()
+    occurred_on = occurred_on or today
+    if occurred_on > today:
+        raise ValidationError({"occurred_on": "The date cannot be in the future."})
+    case = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=case.pk)
+    if case.status != CaseStatus.ACTIVE:
+        raise CaseClosed(f"Case {case.reference} is closed; nothing more can be changed on it.")
+    return case, occurred_on
+
+
+def _change_fields(
+    case: Case, actor: User | None, occurred_on: dt.date, notes: str, kind: str, **values: Any
+) -> CaseEvent:
+    """Change some fields of a case with an event that records them before and after, and an audit entry."""
+    fields = list(values)
+    before = audit.snapshot(case, fields)
+    details = {"from": {f: getattr(case, f) for f in fields}, "to": values}
+    event = _event(case, kind, actor, occurred_on, case.practitioner, notes, details)
+    for name, value in values.items():
+        setattr(case, name, value)
+    case.save(update_fields=[*fields, "updated_at"])
+    audit.record(
+        AuditEntry.Action.UPDATE, case, actor=actor, before=before, after=audit.snapshot(case, fields)
+    )
+    return event
+
+
 def _record_allocation(
     case: Case,
     kind: str,
@@ -326,9 +418,15 @@ def _event(
     )
 
 
-def _scheme_category(case: Case) -> Any:
+def _scheme_category(case: Case, code: str | None = None) -> Any:
+    """The scheme category `code` (default: the case's) of the scheme in force for the case's team: None
+    when no scheme is in force, False when that scheme has no such category."""
     version = version_for_unit(case.team, timezone.localdate())
-    return domain_scheme(version).categories_by_code.get(case.category) if version else None
+    if version is None:
+        return None
+    return domain_scheme(version).categories_by_code.get(
+        code or case.category, None if code is None else False
+    )
 
 
 def _start_of(day: dt.date) -> dt.datetime:

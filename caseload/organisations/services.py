@@ -19,13 +19,18 @@ from caseload.domain.reductions import default_reduction_hours, maximum_reductio
 from caseload.domain.scheme import ReductionReason as SchemeReason
 from caseload.organisations.models import (
     OrgUnit,
+    OrgUnitKind,
     OrgUnitParentHistory,
+    Practitioner,
     Reduction,
     ReductionReason,
+    Responsibility,
     TeamMembership,
 )
+from caseload.schemes.models import Scheme, SchemeAssignment
 from caseload.schemes.selectors import version_for_unit
 from caseload.schemes.services import domain_scheme
+from caseload.workloads.affected import affected_by_practitioner, affected_by_unit
 from caseload.workloads.services import recalculate
 
 HOURS = Decimal("0.01")
@@ -232,3 +237,190 @@ def delete_reduction(reduction: Reduction, *, actor: User | None, note: str = ""
     )
     recalculate([reduction.membership_id], reason="Reduction deleted")
     return reduction
+
+
+# -- Memberships, extra responsibilities and scheme assignments: each recalculates at once what it changes
+# (docs/live-updates.md). The membership's row is locked first, as for hours and reductions.
+
+
+@transaction.atomic
+def add_membership(
+    practitioner: Practitioner,
+    team: OrgUnit,
+    contracted_hours: Decimal,
+    *,
+    actor: User | None,
+    start_date: dt.date | None = None,
+) -> TeamMembership:
+    """Give a practitioner a workload in a team from `start_date` (default today), and recalculate every
+    workload that changes: all of theirs (work on a case counts in the membership in the case's team) and
+    the other side of their recent support contacts."""
+    start_date = start_date or timezone.localdate()
+    Practitioner.objects.select_for_update().get(pk=practitioner.pk)
+    errors: dict[str, str] = {}
+    if team.kind != OrgUnitKind.TEAM:
+        errors["team"] = f"{team.name} is not a team; memberships are held in teams."
+    if not Decimal(0) <= contracted_hours <= Decimal(48):
+        errors["contracted_hours"] = "Contracted hours must be between 0 and 48 a week."
+    if TeamMembership.objects.filter(practitioner=practitioner, team=team, end_date__isnull=True).exists():
+        errors["team"] = f"{practitioner.full_name} already has an open membership of {team.name}."
+    if errors:
+        raise ValidationError(errors)
+    membership = TeamMembership.objects.create(
+        practitioner=practitioner,
+        team=team,
+        contracted_hours=contracted_hours.quantize(HOURS),
+        start_date=start_date,
+    )
+    audit.record(AuditEntry.Action.CREATE, membership, actor=actor, after=audit.snapshot(membership))
+    ids = affected_by_practitioner(practitioner.pk, timezone.localdate(), [team.pk])
+    recalculate(ids, reason=f"Joined {team.name}")
+    membership.recalculated = ids  # type: ignore[attr-defined]
+    return membership
+
+
+@transaction.atomic
+def end_membership(membership: TeamMembership, end_date: dt.date, *, actor: User | None) -> TeamMembership:
+    """End a membership on `end_date` (its last day). Cases still held in the team must be reallocated
+    first when it ends today or earlier. Its stored figures go once it is no longer current, and the
+    practitioner's other workloads are recalculated at once (their work moves to them)."""
+    membership = (
+        TeamMembership.objects.select_for_update()
+        .select_related("team", "practitioner")
+        .get(pk=membership.pk)
+    )
+    errors: dict[str, str] = {}
+    if membership.end_date is not None:
+        errors["end_date"] = f"This membership already ended on {membership.end_date:%-d %B %Y}."
+    elif end_date < membership.start_date:
+        errors["end_date"] = f"The end date must be on or after the start, {membership.start_date:%-d %B %Y}."
+    held = membership.practitioner.cases.filter(status="active", team=membership.team).count()
+    if not errors and held and end_date <= timezone.localdate():
+        errors["end_date"] = (
+            f"{membership.practitioner.full_name} still holds {held} open case(s) in {membership.team.name}; "
+            "reallocate them first."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(membership, ["end_date"])
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date", "updated_at"])
+    audit.record(
+        AuditEntry.Action.UPDATE,
+        membership,
+        actor=actor,
+        before=before,
+        after=audit.snapshot(membership, ["end_date"]),
+    )
+    ids = affected_by_practitioner(membership.practitioner_id, timezone.localdate(), [membership.team_id])
+    recalculate([membership.pk, *ids], reason=f"Left {membership.team.name}")
+    membership.recalculated = sorted({membership.pk, *ids})  # type: ignore[attr-defined]
+    return membership
+
+
+@transaction.atomic
+def add_responsibility(
+    membership: TeamMembership,
+    code: str,
+    *,
+    actor: User | None,
+    quantity: Decimal = Decimal(1),
+    effective_from: dt.date | None = None,
+    effective_to: dt.date | None = None,
+    notes: str = "",
+) -> Responsibility:
+    """Give a membership an extra responsibility of its team's scheme (duty rota, practice educator…) and
+    recalculate that workload."""
+    membership = TeamMembership.objects.select_for_update().select_related("team").get(pk=membership.pk)
+    effective_from = effective_from or timezone.localdate()
+    version = version_for_unit(membership.team, effective_from)
+    known = domain_scheme(version).extra_responsibilities_by_code if version else {}
+    errors: dict[str, str] = {}
+    if code not in known:
+        errors["code"] = (
+            f"“{code}” is not an extra responsibility of the scheme for {membership.team.name}"
+            + (f"; use one of {', '.join(known)}." if known else " (it has none).")
+        )
+    if quantity <= 0:
+        errors["quantity"] = "The quantity must be more than 0."
+    if effective_to is not None and effective_to < effective_from:
+        errors["effective_to"] = "The end date must be on or after the start date."
+    if errors:
+        raise ValidationError(errors)
+    responsibility = Responsibility.objects.create(
+        membership=membership, code=code, quantity=quantity, effective_from=effective_from,
+        effective_to=effective_to, notes=notes,
+    )  # fmt: skip
+    audit.record(AuditEntry.Action.CREATE, responsibility, actor=actor, after=audit.snapshot(responsibility))
+    recalculate([membership], reason=f"Extra responsibility {code} added")
+    return responsibility
+
+
+@transaction.atomic
+def end_responsibility(
+    responsibility: Responsibility, effective_to: dt.date, *, actor: User | None
+) -> Responsibility:
+    """End an extra responsibility on `effective_to` (its last day) and recalculate that workload."""
+    TeamMembership.objects.select_for_update().filter(pk=responsibility.membership_id).get()
+    responsibility = Responsibility.objects.get(pk=responsibility.pk)
+    if effective_to < responsibility.effective_from:
+        raise ValidationError({"effective_to": "The end date must be on or after the start date."})
+    before = audit.snapshot(responsibility, ["effective_to"])
+    responsibility.effective_to = effective_to
+    responsibility.save(update_fields=["effective_to", "updated_at"])
+    audit.record(
+        AuditEntry.Action.UPDATE, responsibility, actor=actor, before=before,
+        after=audit.snapshot(responsibility, ["effective_to"]),
+    )  # fmt: skip
+    recalculate([responsibility.membership_id], reason=f"Extra responsibility {responsibility.code} ended")
+    return responsibility
+
+
+@transaction.atomic
+def assign_scheme(
+    unit: OrgUnit, scheme: Scheme, *, actor: User | None, effective_from: dt.date
+) -> SchemeAssignment:
+    """Measure a unit and everything below it under `scheme` from `effective_from` (the nearest assignment
+    up the tree wins). The unit's open assignment, if any, ends the day before. Every current membership
+    of the unit's subtree is recalculated at once."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    current = SchemeAssignment.objects.filter(org_unit=unit, effective_to__isnull=True).first()
+    if current is not None and effective_from <= current.effective_from:
+        raise ValidationError(
+            {"effective_from": f"{unit.name} uses {current.scheme.name} from {current.effective_from:%-d %B %Y}; "
+             "a new assignment must start after that."}
+        )  # fmt: skip
+    if current is not None:
+        _end_assignment(current, effective_from - dt.timedelta(days=1), actor)
+    assignment = SchemeAssignment.objects.create(org_unit=unit, scheme=scheme, effective_from=effective_from)
+    audit.record(AuditEntry.Action.CREATE, assignment, actor=actor, after=audit.snapshot(assignment))
+    _recalculate_unit(unit, f"{unit.name} measured under {scheme.name}")
+    return assignment
+
+
+@transaction.atomic
+def end_scheme_assignment(
+    assignment: SchemeAssignment, effective_to: dt.date, *, actor: User | None
+) -> SchemeAssignment:
+    """End a unit's scheme assignment on `effective_to`; from the next day the nearest assignment above it
+    applies (or none). Every current membership of the unit's subtree is recalculated at once."""
+    assignment = SchemeAssignment.objects.select_for_update().select_related("org_unit").get(pk=assignment.pk)
+    if effective_to < assignment.effective_from:
+        raise ValidationError({"effective_to": "The end date must be on or after the start date."})
+    _end_assignment(assignment, effective_to, actor)
+    _recalculate_unit(assignment.org_unit, f"{assignment.org_unit.name}: scheme assignment ended")
+    return assignment
+
+
+def _end_assignment(assignment: SchemeAssignment, effective_to: dt.date, actor: User | None) -> None:
+    before = audit.snapshot(assignment, ["effective_to"])
+    assignment.effective_to = effective_to
+    assignment.save(update_fields=["effective_to", "updated_at"])
+    audit.record(
+        AuditEntry.Action.UPDATE, assignment, actor=actor, before=before,
+        after=audit.snapshot(assignment, ["effective_to"]),
+    )  # fmt: skip
+
+
+def _recalculate_unit(unit: OrgUnit, reason: str) -> None:
+    recalculate(affected_by_unit(unit, timezone.localdate()), reason=reason)

@@ -18,6 +18,14 @@ from caseload.schemes.services import domain_scheme
 from caseload.workloads.inputs import MembershipIndex
 
 Pair = tuple[int | None, int]  # (practitioner id or None, team id)
+#: Events that change only the points of the case itself, so only its holder's figures.
+HOLDER_ONLY = {
+    EventKind.LEVEL_CHANGED,
+    EventKind.CLOSED,
+    EventKind.STATUS_CHANGED,
+    EventKind.FLAGS_CHANGED,
+    EventKind.CATEGORY_CHANGED,
+}
 
 
 def memberships_of(pairs: Iterable[Pair], on: dt.date) -> list[int]:
@@ -26,8 +34,10 @@ def memberships_of(pairs: Iterable[Pair], on: dt.date) -> list[int]:
     wanted = [(p, t) for p, t in pairs if p is not None]
     if not wanted:
         return []
-    index = MembershipIndex(
-        TeamMembership.objects.current(on).filter(practitioner_id__in={p for p, _ in wanted})
+    index = MembershipIndex.from_rows(
+        TeamMembership.objects.current(on)
+        .filter(practitioner_id__in={p for p, _ in wanted})
+        .values_list("pk", "practitioner_id", "team_id")
     )
     return sorted({m for p, t in wanted if (m := index.membership_id(p, t)) is not None})
 
@@ -39,7 +49,7 @@ def affected_by_event(
 
     * allocated / reallocated: the new holder, the previous holder (`previous`), and whoever did support
       contacts or wrote reports on the case recently (their lines move with the holder and the team);
-    * level changed, closed: the holder;
+    * level, flags or category changed, closed: the holder;
     * report completed: the writer (`practitioner_id`);
     * support (CMS) contact: the doer (`practitioner_id`) and the holder;
     * a plain contact: nobody (no scheme weighs plain contacts; see docs/live-updates.md).
@@ -50,13 +60,64 @@ def affected_by_event(
         teams = {case.team_id} | ({previous[1]} if previous else set())
         pairs = [holder, *([previous] if previous else [])]
         pairs += [(worker, team) for worker in _recent_workers(case, on) for team in teams]
-    elif kind in {EventKind.LEVEL_CHANGED, EventKind.CLOSED, EventKind.STATUS_CHANGED}:
+    elif kind in HOLDER_ONLY:
         pairs = [holder]
     elif kind == EventKind.REPORT_COMPLETED:
         pairs = [(practitioner_id, case.team_id)]
     elif kind == EventKind.CMS_CONTACT:
         pairs = [(practitioner_id, case.team_id), holder]
     return memberships_of(pairs, on)
+
+
+def affected_by_practitioner(practitioner_id: int, on: dt.date, teams: Iterable[int] = ()) -> list[int]:
+    """Memberships whose figures change when one of a practitioner's memberships starts or ends: every
+    current membership of theirs (their reports and support contacts are credited to the membership in the
+    case's team, else to their first one), and the other side of their support contacts inside the
+    schemes' windows (a contact counts only when both doer and holder have a current membership)."""
+    own = set(
+        TeamMembership.objects.current(on)
+        .filter(practitioner_id=practitioner_id)
+        .values_list("pk", flat=True)
+    )
+    days = _longest_cms_window({*teams, *_teams_of(own)}, on)
+    if days is None:
+        return sorted(own)
+    since = on - dt.timedelta(days=days + 1)
+    contacts = CaseEvent.objects.filter(
+        kind=EventKind.CMS_CONTACT,
+        occurred_on__gt=since,
+        occurred_on__lte=on,
+        case__practitioner__isnull=False,
+    )
+    done_by = contacts.filter(practitioner_id=practitioner_id).values_list(
+        "case__practitioner_id", "case__team_id"
+    )
+    on_held = contacts.filter(
+        case_id__in=list(Case.objects.filter(practitioner_id=practitioner_id).values_list("pk", flat=True))
+    ).values_list("practitioner_id", "case__team_id")
+    return sorted(own | set(memberships_of([*done_by, *on_held], on)))
+
+
+def affected_by_unit(unit: OrgUnit, on: dt.date) -> list[int]:
+    """Current memberships of every team in a unit's subtree (its scheme assignment changed)."""
+    return sorted(
+        TeamMembership.objects.current(on)
+        .filter(team__path__startswith=unit.path)
+        .values_list("pk", flat=True)
+    )
+
+
+def _teams_of(membership_ids: set[int]) -> set[int]:
+    return set(TeamMembership.objects.filter(pk__in=membership_ids).values_list("team_id", flat=True))
+
+
+def _longest_cms_window(team_ids: set[int], on: dt.date) -> int | None:
+    windows = [
+        domain_scheme(version).cms.window_days
+        for team in OrgUnit.objects.filter(pk__in=team_ids)
+        if (version := version_for_unit(team, on)) is not None
+    ]
+    return max(windows, default=None)
 
 
 def affected_by_scheme_version(version: SchemeVersion, on: dt.date) -> list[int]:

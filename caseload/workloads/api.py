@@ -20,9 +20,20 @@ from ninja.security import django_auth
 
 from caseload.core.models import User
 from caseload.organisations.models import TeamMembership
-from caseload.organisations.services import save_reduction, set_contracted_hours
+from caseload.organisations.services import (
+    add_membership,
+    end_membership,
+    save_reduction,
+    set_contracted_hours,
+)
 from caseload.workloads.models import Workload
-from caseload.workloads.selectors import membership_with_id, reduction_reason_with_code, stored_workloads
+from caseload.workloads.selectors import (
+    membership_with_id,
+    practitioner_with_staff_code,
+    reduction_reason_with_code,
+    stored_workloads,
+    team_with_code,
+)
 
 router = Router(tags=["workloads"], auth=django_auth)
 
@@ -96,6 +107,27 @@ class ReductionOut(Schema):
     effective_to: dt.date | None
     status: str
     workload: WorkloadSummaryOut | None = Field(description="The membership's figures after the change")
+
+
+class MembershipIn(Schema):
+    practitioner: str = Field(description="Staff code of a practitioner you may see")
+    team: str = Field(description="Code of a team you manage")
+    contracted_hours: Decimal = Field(description="Hours a week in this team, 0 to 48")
+    start_date: dt.date | None = Field(None, description="First day (default today)")
+
+
+class MembershipEndIn(Schema):
+    end_date: dt.date = Field(description="Last day in the team; cases held there are reallocated first")
+
+
+class MembershipOut(Schema):
+    id: int
+    practitioner: str
+    team: str
+    contracted_hours: str
+    start_date: dt.date
+    end_date: dt.date | None
+    workloads: list[WorkloadSummaryOut] = Field(description="Every workload recalculated by the change")
 
 
 ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 422: Error}
@@ -221,6 +253,55 @@ def post_reduction(request: HttpRequest, membership_id: int, payload: ReductionI
             "workload": _summary_of(membership),
         },
     )
+
+
+@router.post(
+    "/",
+    response={201: MembershipOut, **ERRORS},
+    summary="Add a team membership",
+    description="Gives a practitioner a workload in a team, and returns the recalculated workloads: all of "
+    "theirs (work on a case counts in the membership in the case's team) and the other side of their "
+    "recent support contacts.",
+)
+def post_membership(request: HttpRequest, payload: MembershipIn) -> Any:
+    user = require_editor(request, "add team memberships")
+    scope = request.scope  # type: ignore[attr-defined]
+    team = team_with_code(scope.units, payload.team)
+    if team is None or not (scope.is_admin or scope.contains_unit(team)):
+        raise ValidationError({"team": f"No team with code {payload.team} that you manage."})
+    practitioner = practitioner_with_staff_code(scope.practitioners, payload.practitioner)
+    if practitioner is None:
+        raise ValidationError({"practitioner": f"No practitioner with staff code {payload.practitioner}."})
+    membership = add_membership(
+        practitioner, team, payload.contracted_hours, actor=user, start_date=payload.start_date
+    )
+    return Status(201, _membership_out(membership))
+
+
+@router.post(
+    "/{membership_id}/end",
+    response={200: MembershipOut, **ERRORS},
+    summary="End a team membership",
+    description="Sets the membership's last day. 422 while the practitioner still holds open cases in the "
+    "team and the day is today or past. Its stored figures go once it has ended; the practitioner's other "
+    "workloads are recalculated at once.",
+)
+def post_membership_end(request: HttpRequest, membership_id: int, payload: MembershipEndIn) -> Any:
+    user, membership = _editable_membership(request, membership_id, "end team memberships")
+    return _membership_out(end_membership(membership, payload.end_date, actor=user))
+
+
+def _membership_out(membership: TeamMembership) -> dict[str, Any]:
+    recalculated = getattr(membership, "recalculated", [membership.pk])
+    return {
+        "id": membership.pk,
+        "practitioner": membership.practitioner.staff_code,
+        "team": membership.team.code,
+        "contracted_hours": str(membership.contracted_hours),
+        "start_date": membership.start_date,
+        "end_date": membership.end_date,
+        "workloads": [workload_summary(w) for w in stored_workloads(recalculated)],
+    }
 
 
 @router.get(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, TextField
+from django.db import connections
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from caseload.cases.models import Case, CaseEvent, CaseStatus, EventKind
@@ -43,6 +44,15 @@ CASE_INPUT_FIELDS = (
     "expected_end_date",
     "expected_release_date",
 )
+
+
+# What scoring, storing and snapshots read of a membership and its practitioner, grade and team.
+MEMBERSHIP_COLUMNS = (
+    "practitioner_id", "team_id", "contracted_hours", "start_date", "end_date",
+    "practitioner__staff_code", "practitioner__first_name", "practitioner__last_name",
+    "practitioner__grade_id", "practitioner__grade__code", "practitioner__grade__name",
+    "team__code", "team__name", "team__kind", "team__path", "team__parent_id",
+)  # fmt: skip
 
 
 def case_input(case: Case) -> CaseInput:
@@ -120,7 +130,11 @@ def current_memberships(
 ) -> list[TeamMembership]:
     """Current memberships (in the given teams, or with the given ids, or everywhere) with what scoring
     needs, in few queries."""
-    memberships = TeamMembership.objects.current(on).select_related("practitioner__grade", "team")
+    memberships = (
+        TeamMembership.objects.current(on)
+        .select_related("practitioner__grade", "team")
+        .only(*MEMBERSHIP_COLUMNS)  # not the timestamps and notes: 48,000 instances for the country
+    )
     if team_ids is not None:
         memberships = memberships.filter(team_id__in=list(team_ids))
     if membership_ids is not None:
@@ -195,6 +209,9 @@ def _index_for(practitioner_ids: set[int], on: dt.date) -> MembershipIndex:
 
 
 def _open_cases_by_membership(memberships: list[TeamMembership]) -> dict[int, list[CaseInput]]:
+    """The memberships' held open cases as engine inputs, ordered by reference. Read as raw rows (no
+    per-value converters: 240,000 cases have over half a million dates), with each distinct date text and
+    flags text turned into a value once; the same values as `case_input` of each case."""
     pair_to_membership = {(m.practitioner_id, m.team_id): m.pk for m in memberships}
     held = Case.objects.filter(
         status=CaseStatus.ACTIVE,
@@ -202,18 +219,69 @@ def _open_cases_by_membership(memberships: list[TeamMembership]) -> dict[int, li
         team_id__in={m.team_id for m in memberships},
     ).order_by("reference")
     # The flags come as their JSON text, parsed once per distinct text (a few dozen) rather than per case.
-    columns = [name if name != "flags" else "flags_text" for name in CASE_INPUT_FIELDS]
-    rows = held.annotate(flags_text=Cast("flags", TextField())).values_list(
-        "practitioner_id", "team_id", *columns
-    )
-    flags_at = CASE_INPUT_FIELDS.index("flags")
+    # Dates as ISO text too: SQLite's driver would otherwise parse half a million of them one by one.
+    rows = held.annotate(
+        flags_text=Cast("flags", TextField()),
+        **{f"{name}_text": Cast(name, TextField()) for name in DATE_FIELDS},
+    ).values_list(
+        "practitioner_id", "team_id", "reference", "category", "level", "flags_text", "sibling_group",
+        *(f"{name}_text" for name in DATE_FIELDS),
+    )  # fmt: skip
+    dates, flags = _Dates(), _Flags()
     by_membership: dict[int, list[CaseInput]] = defaultdict(list)
-    for practitioner_id, team_id, *values in rows:
+    for practitioner_id, team_id, reference, category, level, text, group, start, end, release in raw_rows(
+        rows
+    ):
         membership_id = pair_to_membership.get((practitioner_id, team_id))
         if membership_id is not None:
-            values[flags_at] = _parsed_flags(values[flags_at])
-            by_membership[membership_id].append(case_values_input(*values))
+            flag_set, status = flags[text]
+            by_membership[membership_id].append(
+                CaseInput(
+                    reference,
+                    category,
+                    level or None,
+                    status,
+                    flag_set,
+                    group or None,
+                    dates[start],
+                    dates[end],
+                    dates[release],
+                )
+            )
     return by_membership
+
+
+def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A values_list queryset's rows as the database driver returns them, without Django's converters.
+    For text and integer columns (and dates cast to text, see `_Dates`)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+DATE_FIELDS = ("start_date", "expected_end_date", "expected_release_date")
+
+
+class _Dates(dict[Any, "dt.date | None"]):
+    """Dates as ISO text (or date values, or None) → dates, each distinct text parsed once."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, key: Any) -> dt.date:
+        value = dt.date.fromisoformat(key) if isinstance(key, str) else key
+        self[key] = value
+        return value  # type: ignore[no-any-return]
+
+
+class _Flags(dict[Any, tuple[frozenset[str], str]]):
+    """Flags as JSON text (or None) → the engine's flag set and case status, each text parsed once."""
+
+    def __missing__(self, key: Any) -> tuple[frozenset[str], str]:
+        value = _flags_and_status(_parsed_flags(key))
+        self[key] = value
+        return value
 
 
 @lru_cache(maxsize=256)
@@ -224,19 +292,39 @@ def _parsed_flags(text: str | None) -> tuple[str, ...]:
 def _reports_by_membership(
     memberships: list[TeamMembership], index: MembershipIndex, on: dt.date, window_days: int
 ) -> dict[int, list[ReportInput]]:
+    """Completed reports in the window, less those voided (a later extract counted fewer: each void has
+    the date, writer and type of the report it cancels; caseload.imports.wmt)."""
     wanted = {m.pk for m in memberships}
     events = CaseEvent.objects.filter(
-        kind=EventKind.REPORT_COMPLETED,
+        kind__in=[EventKind.REPORT_COMPLETED, EventKind.REPORT_VOIDED],
         practitioner_id__in={m.practitioner_id for m in memberships},
         occurred_on__gt=on - dt.timedelta(days=window_days + 1),
         occurred_on__lte=on,
-    ).values_list("practitioner_id", "case__team_id", "report_type", "occurred_on")
-    by_membership: dict[int, list[ReportInput]] = defaultdict(list)
-    for practitioner_id, team_id, report_type, occurred_on in events:
+    ).values_list("kind", "practitioner_id", "case__team_id", "report_type", "occurred_on")
+    completed: list[tuple[int, str, dt.date]] = []
+    voided: Counter[tuple[int, str, dt.date]] = Counter()
+    for kind, practitioner_id, team_id, report_type, occurred_on in events:
         membership_id = index.membership_id(practitioner_id, team_id)
         if membership_id in wanted:
-            by_membership[membership_id].append(ReportInput(type=report_type, completed=occurred_on))
+            key = (membership_id, report_type, occurred_on)
+            if kind == EventKind.REPORT_VOIDED:
+                voided[key] += 1
+            else:
+                completed.append(key)
+    by_membership: dict[int, list[ReportInput]] = defaultdict(list)
+    for key in completed:
+        if voided[key]:
+            voided[key] -= 1
+            continue
+        by_membership[key[0]].append(ReportInput(type=key[1], completed=key[2]))
     return by_membership
+
+
+FEW_PRACTITIONERS = 50
+CMS_COLUMNS = (
+    "contact_type", "occurred_on", "case__reference", "practitioner_id", "case__practitioner_id",
+    "case__team_id", "case_id",
+)  # fmt: skip
 
 
 def _cms_contacts(
@@ -245,27 +333,35 @@ def _cms_contacts(
     """Support contacts in the window done by, or on cases held by, these memberships. Ids are membership
     ids, so points move between the right two workloads."""
     practitioner_ids = {m.practitioner_id for m in memberships}
-    held = (
-        Q(case_id__in=past.cases_last_held_by(practitioner_ids))
+    window = Q(occurred_on__gt=on - dt.timedelta(days=window_days + 1), occurred_on__lte=on)
+    in_window = CaseEvent.objects.filter(window, kind=EventKind.CMS_CONTACT)
+    held_cases = (
+        past.cases_last_held_by(practitioner_ids)
         if past
-        # The held cases as a subquery rather than a join: SQLite then filters events before joining the
-        # case (about 40 → 16 ms per event on the national benchmark). The same rows in the same order.
-        else Q(case_id__in=Case.objects.filter(practitioner_id__in=practitioner_ids).values("pk"))
+        else Case.objects.filter(practitioner_id__in=practitioner_ids).values("pk")
     )
-    events = CaseEvent.objects.filter(
-        Q(practitioner_id__in=practitioner_ids) | held,
-        kind=EventKind.CMS_CONTACT,
-        occurred_on__gt=on - dt.timedelta(days=window_days + 1),
-        occurred_on__lte=on,
-    ).values_list(
-        "contact_type",
-        "occurred_on",
-        "case__reference",
-        "practitioner_id",
-        "case__practitioner_id",
-        "case__team_id",
-        "case_id",
-    )
+    if len(practitioner_ids) <= FEW_PRACTITIONERS:
+        # Two index look-ups merged, rather than one OR that makes SQLite and PostgreSQL walk every contact
+        # in the window (tens of ms per event): by the doer, and by the held cases' ids, read first, with
+        # the kind checked here so that SQLite looks the events up by case. In the single query's order
+        # (CaseEvent's default: the case's reference, the date, the id).
+        held_ids = held_cases if past else list(held_cases.values_list("pk", flat=True))
+        by_doer = in_window.filter(practitioner_id__in=practitioner_ids).values_list(
+            *CMS_COLUMNS, "pk", "kind"
+        )
+        on_held = CaseEvent.objects.filter(window, case_id__in=held_ids).values_list(
+            *CMS_COLUMNS, "pk", "kind"
+        )
+        found = {
+            row[7]: row[:8] for part in (by_doer, on_held) for row in part if row[8] == EventKind.CMS_CONTACT
+        }
+        events = sorted(found.values(), key=lambda row: (row[2], row[1], row[7]))
+    else:
+        events = list(
+            in_window.filter(Q(practitioner_id__in=practitioner_ids) | Q(case_id__in=held_cases)).values_list(
+                *CMS_COLUMNS, "pk"
+            )
+        )
     rows = [(*row[:4], *past.last_holder(row[6], row[4], row[5])) if past else row[:6] for row in events]
     index = _index_for({row[3] for row in rows} | {row[4] for row in rows if row[4]}, on)
     contacts = []

@@ -44,6 +44,12 @@ class Workload(Figures):
     breakdown = models.JSONField(
         default=dict, help_text="Items, available-time steps and warnings (Decimals as strings)."
     )
+    digest = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="A fingerprint of the figures and breakdown: a recalculation that changes neither leaves "
+        "the breakdown as it is and only records that it ran.",
+    )
 
     class Meta:
         ordering = ["membership__team__path", "membership__practitioner__last_name"]

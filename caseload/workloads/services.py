@@ -7,6 +7,7 @@ stored figures change in the same commit as the data behind them (docs/live-upda
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from caseload.domain.aggregate import aggregate
@@ -31,6 +32,7 @@ from caseload.workloads.selectors import MembershipWorkload, score_memberships
 
 PERCENT_PLACES = Decimal("0.0001")
 FTE_PLACES = Decimal("0.01")
+TOUCH_BATCH = 500  # rows per UPDATE of unchanged workloads
 BREAKDOWN_KEYS = ("items", "available_time", "warnings", "remaining_points", "unrounded_points")
 
 Progress = Callable[[str], None]
@@ -117,30 +119,83 @@ def _score_locked(ids: list[int], on: dt.date) -> list[MembershipWorkload]:
 
 
 def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> list[Workload]:
+    """Upsert the scored memberships' Workload rows, one revision up, and drop the rows of the others.
+
+    A row whose figures and breakdown are unchanged (the same `digest`) only records that it was
+    recalculated (date, time, reason, revision), several hundred rows per UPDATE; the breakdown JSON is
+    built and written only for rows that are new or changed. Returned rows that were not rewritten load
+    their breakdown when it is first read."""
     now = timezone.now()
-    existing = Workload.objects.filter(membership_id__in=ids).in_bulk(field_name="membership_id")
-    created, updated = [], []
+    reason = reason[:200]
+    existing = {
+        membership_id: (pk, revision, digest)
+        for membership_id, pk, revision, digest in Workload.objects.filter(membership_id__in=ids).values_list(
+            "membership_id", "pk", "revision", "digest"
+        )
+    }
+    created: list[Workload] = []
+    changed: list[Workload] = []
+    unchanged: list[Workload] = []
     for member in scored:
-        fields = {
-            **_figures(member),
-            "calculated_for": member.result.on,
-            "calculated_at": now,
-            "reason": reason[:200],
-            "breakdown": _breakdown(member),
-        }
-        workload = existing.get(member.membership.pk)
-        if workload is None:
-            created.append(Workload(membership=member.membership, revision=1, **fields))
-        else:
-            for name, value in fields.items():
-                setattr(workload, name, value)
-            workload.revision += 1
-            updated.append(workload)
-    Workload.objects.bulk_create(created)
-    if updated:
-        _update_rows(updated, [*_FIELDS, "revision"])
+        figures = _figures(member)
+        digest = _digest(member, figures)
+        stamp = {"calculated_for": member.result.on, "calculated_at": now, "reason": reason, "digest": digest}
+        pk, revision, old_digest = existing.get(member.membership.pk, (None, 0, ""))
+        if pk is not None and digest == old_digest:
+            unchanged.append(_deferred(pk, member, revision + 1, {**figures, **stamp}))
+            continue
+        workload = Workload(
+            pk=pk,
+            membership=member.membership,
+            revision=revision + 1,
+            breakdown=_breakdown(member),
+            **figures,
+            **stamp,
+        )
+        (changed if pk is not None else created).append(workload)
+    Workload.objects.bulk_create(created, batch_size=500)
+    if changed:
+        _update_rows(changed, [*_FIELDS, "revision"])
+    _touch([w.pk for w in unchanged], on=scored[0].result.on if scored else None, now=now, reason=reason)
     Workload.objects.filter(membership_id__in=set(ids) - {m.membership.pk for m in scored}).delete()
-    return sorted(created + updated, key=lambda w: w.membership_id)
+    return sorted(created + changed + unchanged, key=lambda w: w.membership_id)
+
+
+def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str) -> None:
+    """Record a recalculation that changed nothing: date, time, reason and revision + 1."""
+    for start in range(0, len(pks), TOUCH_BATCH):
+        Workload.objects.filter(pk__in=pks[start : start + TOUCH_BATCH]).update(
+            calculated_for=on, calculated_at=now, reason=reason, revision=F("revision") + 1
+        )
+
+
+def _deferred(pk: int, member: MembershipWorkload, revision: int, values: dict[str, Any]) -> Workload:
+    """A Workload as stored after `_touch`, without reading its breakdown (loaded when first read)."""
+    names = [field.attname for field in Workload._meta.concrete_fields if field.attname != "breakdown"]
+    known = {
+        **values,
+        "id": pk,
+        "membership_id": member.membership.pk,
+        "scheme_version_id": member.version.pk,
+        "revision": revision,
+    }
+    workload = Workload.from_db(router.db_for_read(Workload), names, [known[name] for name in names])
+    workload.membership = member.membership
+    workload.scheme_version = member.version
+    return workload
+
+
+def _digest(member: MembershipWorkload, figures: dict[str, Any]) -> str:
+    """A fingerprint of what a Workload row shows (figures, every breakdown line, the available-time steps
+    and warnings), cheaper to make than the breakdown's JSON. Equal digests: nothing to rewrite."""
+    result = member.result
+    parts = [f"{name}={value.pk if name == 'scheme_version' else value}" for name, value in figures.items()]
+    parts += [result.scheme_name, result.scheme_version, str(result.unrounded_points)]
+    parts += [str(result.remaining_points), f"{len(result.items)}/{len(result.capacity_steps)}"]
+    parts += [f"{i.kind}\x1f{i.reference}\x1f{i.points}\x1f{i.rule}" for i in result.items]
+    parts += [f"{step.label}\x1f{step.value}" for step in result.capacity_steps]
+    parts += result.warnings
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def _update_rows(rows: list[Workload], names: list[str]) -> None:
@@ -192,6 +247,7 @@ _FIELDS = [
     "calculated_at",
     "reason",
     "breakdown",
+    "digest",
 ]
 
 

@@ -5,6 +5,8 @@ from caseload.tests.access import Check, expect
 WORKLOAD = "GET /api/memberships/{membership_id}/workload"
 HOURS = "PUT /api/memberships/{membership_id}/hours"
 REDUCTIONS = "POST /api/memberships/{membership_id}/reductions"
+ADD_MEMBERSHIP = "POST /api/memberships/"
+END_MEMBERSHIP = "POST /api/memberships/{membership_id}/end"
 
 CHECKS = [
     Check(
@@ -62,7 +64,7 @@ CHECKS = [
             team_manager=404,
             area_manager=404,
             senior_leader=403,
-            admin=204,  # South Team has no scheme here (the world's scheme covers everyone: see below)
+            admin=200,  # the world's scheme covers the whole organisation, so South Team has figures too
             analyst=403,
         ),
         method="PUT",
@@ -84,6 +86,44 @@ CHECKS = [
         ),
         method="POST",
         data=lambda w: {"reason": "other", "hours": "2", "effective_from": "2026-03-16"},
+        json=True,
+    ),
+    Check(  # Pat joins North Team B: outside a North Team A manager's scope (422, no such team of theirs)
+        ADD_MEMBERSHIP,
+        lambda w: "/api/memberships/",
+        expect(
+            anonymous=401,
+            practitioner=403,
+            outsider=403,
+            team_manager=422,
+            area_manager=201,
+            senior_leader=403,
+            admin=201,
+            analyst=403,
+        ),
+        method="POST",
+        data=lambda w: {
+            "practitioner": w.membership.practitioner.staff_code,
+            "team": w.org.team_b.code,
+            "contracted_hours": "7.5",
+        },
+        json=True,
+    ),
+    Check(  # a planned leaver in North Team B (their cases are still held, so a future date)
+        END_MEMBERSHIP,
+        lambda w: f"/api/memberships/{w.team_b_membership.pk}/end",
+        expect(
+            anonymous=401,
+            practitioner=403,
+            outsider=403,
+            team_manager=404,
+            area_manager=200,
+            senior_leader=403,
+            admin=200,
+            analyst=403,
+        ),
+        method="POST",
+        data=lambda w: {"end_date": "2026-12-31"},
         json=True,
     ),
 ]
