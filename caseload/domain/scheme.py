@@ -252,10 +252,26 @@ class EligibilityRule:
 
 
 @dataclass(frozen=True)
+class LongAbsence:
+    """Practitioners with a reduction for one of `reasons`, in force on the day and lasting at least
+    `min_days` (open-ended counts), are not offered cases (docs/allocation.md)."""
+
+    reasons: tuple[str, ...] = ()
+    min_days: int = 28
+
+
+@dataclass(frozen=True)
 class Allocation:
     red_justification_percent: Decimal | None = None
     hard_limit_percent: Decimal | None = None
     eligibility: tuple[EligibilityRule, ...] = ()
+    # Unallocated cases waiting longer than this are highlighted and escalated to the area manager.
+    waiting_threshold_days: int | None = None
+    # First appointment due this many days after the sentence (start) date, else the received date.
+    first_appointment_days: int | None = None
+    long_absence: LongAbsence = LongAbsence()
+    # Categories a "no sole child-protection or court cases" supervision agreement keeps from a person.
+    cp_or_court_categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,6 +291,34 @@ class Wellbeing:
     sustained_overload: tuple[OverloadRule, ...] = ()
     action_plan_due_days: int | None = None
     escalation: tuple[EscalationStep, ...] = ()
+
+
+class DayBasis(StrEnum):
+    """How a performance timescale counts days."""
+
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A timeliness indicator: the clock starts at `starts` (`case_start`, `case_received` or an event kind)
+    and stops at the first event of a `completed_by` kind on or after it; on time when that is within
+    `days` (calendar or working days). Empty `categories` means every category (docs/scheme-format.md)."""
+
+    code: str
+    name: str
+    starts: str
+    completed_by: tuple[str, ...]
+    days: int
+    day_basis: DayBasis = DayBasis.CALENDAR
+    categories: tuple[str, ...] = ()
+    contact_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Performance:
+    indicators: tuple[Indicator, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -304,6 +348,7 @@ class Scheme:
     cms: Cms = Cms()
     allocation: Allocation = Allocation()
     wellbeing: Wellbeing = Wellbeing()
+    performance: Performance = Performance()
 
     @property
     def label(self) -> str:

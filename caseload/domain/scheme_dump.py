@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from caseload.domain.performance import dump_performance
 from caseload.domain.scheme import Activity, Category, Grade, Level, ReductionReason, Scheme
 
 
@@ -89,6 +90,7 @@ def dump_scheme(scheme: Scheme) -> dict[str, Any]:
             ),
             "allocation": _allocation(scheme),
             "wellbeing": _wellbeing(scheme),
+            "performance": dump_performance(scheme.performance) or None,
         }
     )
     if scheme.direct_weighting is not None:
@@ -189,6 +191,13 @@ def _allocation(scheme: Scheme) -> dict[str, Any]:
                 )
                 for rule in allocation.eligibility
             ],
+            "waiting_threshold_days": allocation.waiting_threshold_days,
+            "first_appointment_days": allocation.first_appointment_days,
+            "long_absence": {
+                "reasons": list(allocation.long_absence.reasons),
+                "min_days": allocation.long_absence.min_days,
+            },
+            "cp_or_court_categories": list(allocation.cp_or_court_categories),
         }
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from caseload.domain.performance import parse_performance
 from caseload.domain.reader import InputError, Node
 from caseload.domain.scheme import (
     DEFAULT_CASE_STATUSES,
@@ -82,6 +83,7 @@ TOP_LEVEL_FIELDS = (
     "staffing",
     "allocation",
     "wellbeing",
+    "performance",
 )
 CALIBRATION_SECTIONS = tuple(field for field in TOP_LEVEL_FIELDS[7:] if field != "calibration")
 
@@ -148,6 +150,7 @@ def parse_scheme(data: Any) -> Scheme:
         staffing=parse_staffing(root.child("staffing"), grades),
         allocation=parse_allocation(root.child("allocation")),
         wellbeing=parse_wellbeing(root.child("wellbeing")),
+        performance=parse_performance(root.child("performance"), root.child("categories").value),
     )
     if not problems:
         check_references(scheme, problems)

@@ -11,6 +11,7 @@ from caseload.domain.scheme import (
     EligibilityRuleKind,
     EscalationStep,
     Grade,
+    LongAbsence,
     OverloadRule,
     RagBand,
     Staffing,
@@ -83,7 +84,15 @@ def parse_allocation(node: Node) -> Allocation:
     """Allocation policy (used by the allocation issue): justification and hard limits, eligibility rules."""
     if node.value is None or not node.is_mapping():
         return Allocation()
-    node.only("red_justification_percent", "hard_limit_percent", "eligibility")
+    node.only(
+        "red_justification_percent",
+        "hard_limit_percent",
+        "eligibility",
+        "waiting_threshold_days",
+        "first_appointment_days",
+        "long_absence",
+        "cp_or_court_categories",
+    )
     justification = node.optional_decimal("red_justification_percent", 0, MAX_PERCENT)
     hard_limit = node.optional_decimal("hard_limit_percent", 0, MAX_PERCENT)
     if justification is not None and hard_limit is not None and hard_limit < justification:
@@ -98,7 +107,23 @@ def parse_allocation(node: Node) -> Allocation:
                 rule.problem("must list at least one code", key)
         kind = EligibilityRuleKind(rule.choice("rule", tuple(EligibilityRuleKind)))
         rules.append(EligibilityRule(grades, categories, kind, rule.texts("levels"), rule.text("reason", "")))
-    return Allocation(justification, hard_limit, tuple(rules))
+    return Allocation(
+        justification,
+        hard_limit,
+        tuple(rules),
+        waiting_threshold_days=node.optional_integer("waiting_threshold_days", 1, 365),
+        first_appointment_days=node.optional_integer("first_appointment_days", 0, 365),
+        long_absence=_parse_long_absence(node.child("long_absence")),
+        cp_or_court_categories=node.texts("cp_or_court_categories"),
+    )
+
+
+def _parse_long_absence(node: Node) -> LongAbsence:
+    """Reduction reasons that mean a long absence, and how long a reduction must run to count."""
+    if node.value is None or not node.is_mapping():
+        return LongAbsence()
+    node.only("reasons", "min_days")
+    return LongAbsence(node.texts("reasons"), node.integer("min_days", 1, 3650, default=28))
 
 
 def parse_wellbeing(node: Node) -> Wellbeing:

@@ -30,6 +30,22 @@ def check_references(scheme: Scheme, problems: Problems) -> None:
                 problems.append((f"{path}.categories", f"unknown category {code!r}"))
             elif rule.levels and not set(rule.levels) & set(categories[code].levels_by_code):
                 problems.append((f"{path}.levels", f"no listed level belongs to category {code!r}"))
+    _check_allocation_codes(scheme, problems)
+
+
+def _check_allocation_codes(scheme: Scheme, problems: Problems) -> None:
+    """Long-absence reasons name reduction reasons; CP-or-court categories name categories."""
+    allocation = scheme.allocation
+    problems.extend(
+        ("allocation.long_absence.reasons", f"unknown reduction reason {code!r}")
+        for code in allocation.long_absence.reasons
+        if code not in scheme.reasons_by_code
+    )
+    problems.extend(
+        ("allocation.cp_or_court_categories", f"unknown category {code!r}")
+        for code in allocation.cp_or_court_categories
+        if code not in scheme.categories_by_code
+    )
 
 
 def _check_grades(scheme: Scheme, problems: Problems) -> None:
