@@ -34,4 +34,6 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
 
 
 api.add_router("/cases", cases_router)
+api.add_router("/imports", "caseload.imports.api.router")
 api.add_router("/memberships", memberships_router)
+api.add_router("/allocations", "caseload.allocations.api.router")
