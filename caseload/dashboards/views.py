@@ -1,14 +1,68 @@
+"""Workload dashboards: the user's top units (home), each unit's figures and tables, and search."""
+
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from caseload.dashboards.presenters import present_tree
-from caseload.organisations.selectors import org_tree_with_counts
+from caseload.core.exports import EXPORT_FORMATS, table_download
+from caseload.dashboards import pages, presenters, selectors
+
+SEARCH_PAGE_SIZE = 25
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The organisation tree with headcounts and case counts."""
-    tree = present_tree(org_tree_with_counts(timezone.localdate()))
-    return render(request, "dashboards/home.html", {"page_title": "Organisation", "tree": tree})
+    """The units the user oversees with their headline figures; practitioners go to their own workload."""
+    scope = request.scope  # type: ignore[attr-defined]
+    if not scope.sees_units:
+        return redirect("organisations:my-workload")
+    today = timezone.localdate()
+    units = selectors.top_units(scope.units, scope.unit_paths, today)
+    cards = [presenters.top_unit(u, selectors.unit_data(u, [], today).figures) for u in units]
+    return render(request, "dashboards/home.html", {"page_title": "Workload", "cards": cards})
+
+
+@login_required
+def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """One unit's workload: figures, trend, child units and (for managers) practitioners; `?export=` downloads
+    one of its tables as CSV or XLSX."""
+    scope = request.scope  # type: ignore[attr-defined]
+    org_unit = get_object_or_404(scope.units, pk=unit_id)
+    params = request.GET.dict()
+    data, sources = pages.unit_sources(scope, org_unit, timezone.localdate(), params)
+    if "export" in params:
+        source = sources.get(params.get("table", ""))
+        if source is None or params["export"] not in EXPORT_FORMATS:
+            raise Http404("No such table or format.")
+        headers, rows = source.export()
+        return table_download(f"{org_unit.code}-{source.name}", headers, rows, params["export"])
+    page = pages.unit_page(scope, data, sources, params)
+    crumbs = presenters.breadcrumbs(selectors.breadcrumb_units(scope.units, org_unit), org_unit)
+    context = {"page_title": org_unit.name, "page": page, "crumbs": crumbs, "query": ""}
+    return render(request, "dashboards/unit.html", context)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Practitioners by name or staff code and cases by reference, within the scope."""
+    scope = request.scope  # type: ignore[attr-defined]
+    query = request.GET.get("q", "").strip()[:100]
+    people = cases = None
+    if query:
+        people = Paginator(
+            selectors.search_practitioners(scope.practitioners, scope.memberships, query), SEARCH_PAGE_SIZE
+        )
+        cases = Paginator(selectors.search_cases(scope.cases, query), SEARCH_PAGE_SIZE)
+    results = presenters.search_results(
+        query,
+        people.get_page(request.GET.get("people_page")) if people else None,
+        cases.get_page(request.GET.get("cases_page")) if cases else None,
+        pseudonymised=scope.pseudonymised,
+    )
+    return render(
+        request, "dashboards/search.html", {"page_title": "Search", "results": results, "query": query}
+    )

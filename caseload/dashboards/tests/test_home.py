@@ -1,11 +1,11 @@
-"""The home page: the organisation tree with counts rolled up from the teams."""
+"""The home page (the units a user oversees, with headline figures) and the organisation tree counts."""
 
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from caseload.cases.tests.factories import CaseFactory
-from caseload.dashboards.presenters import present_tree
 from caseload.organisations.selectors import org_tree_with_counts
 from caseload.organisations.tests.factories import TeamMembershipFactory
 
@@ -57,29 +57,52 @@ def test_units_not_yet_in_effect_are_left_out(org):
     assert [n.unit.code for n in root.children[0].children[0].children] == ["NORTH-A"]
 
 
-def test_presenter_writes_a_plain_summary(staffed):
-    [root] = present_tree(org_tree_with_counts(TODAY))
-    team_a = root.children[0].children[0].children[0]
-    assert root.summary == "3 teams, 3 practitioners, 6 open cases, 2 unallocated"
-    assert team_a.summary == "1 practitioner, 5 open cases, 2 unallocated"
-    assert team_a.kind == "Team"
-
-
 def test_home_page_needs_sign_in(client, db):
     response = client.get("/")
     assert (response.status_code, response["Location"]) == (302, "/sign-in/?next=/")
 
 
-def test_home_page_renders_the_tree(client, staffed, team_manager):
-    client.force_login(team_manager)
+def test_practitioners_go_to_their_own_workload(client, practitioner_user):
+    client.force_login(practitioner_user)
     response = client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "North Team A" in html
-    assert "3 teams, 3 practitioners, 6 open cases, 2 unallocated" in html
+    assert (response.status_code, response["Location"]) == (302, reverse("organisations:my-workload"))
 
 
-def test_home_page_empty_state(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("first-admin"))
-    response = client.get("/")
-    assert "No organisation yet" in response.content.decode()
+def test_managers_see_their_units_with_headline_figures(client, measured, area_manager):
+    client.force_login(area_manager)
+    html = client.get("/").content.decode()
+    assert reverse("dashboards:unit", args=[measured.org.area.pk]) in html
+    assert "13.8% workload (WMT points per week)" in html
+    assert "3 people, 1 person over red, 3 cases held" in html
+    assert "North Division" not in html  # above the scope
+    assert "Search practitioners and cases" in html
+
+
+def test_each_unit_of_a_user_overseeing_several(client, measured, django_user_model):
+    from caseload.core.models import Role
+    from caseload.core.tests.factories import UserFactory
+
+    user = UserFactory(role=Role.SENIOR_LEADER, org_units=[measured.org.team_b, measured.org.other_team])
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "North Team B" in html and "South Team" in html and "North Team A" not in html
+    assert "117.0% workload (WMT points per week)" in html
+    assert "minutes per week" in html
+
+
+def test_administrators_see_the_organisation_and_analysts_no_search(client, measured, admin_user, analyst):
+    client.force_login(admin_user)
+    html = client.get("/").content.decode()
+    assert "Test Organisation" in html and "workload (minutes per week)" in html
+    client.force_login(analyst)
+    html = client.get("/").content.decode()
+    assert "Test Organisation" in html and "Search practitioners" not in html
+
+
+def test_home_page_empty_state(client, org, django_user_model):
+    from caseload.core.models import Role
+    from caseload.core.tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.AREA_MANAGER, org_units=[]))
+    html = client.get("/").content.decode()
+    assert "No units to show" in html

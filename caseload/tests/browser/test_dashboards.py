@@ -1,0 +1,84 @@
+"""Dashboards in a real browser: an area manager drills down, sorts and downloads; an analyst sees no names.
+axe-core runs on every page."""
+
+import csv
+import io
+
+import pytest
+
+from caseload.core.tests.factories import TEST_PASSWORD
+from caseload.dashboards.tests.conftest import measured  # noqa: F401 (a fixture)
+from caseload.tests.browser.conftest import check_accessibility, sign_in
+from caseload.workloads.tests.fixtures import legacy  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_area_manager_drills_down_sorts_and_downloads(page, measured, area_manager):  # noqa: F811
+    sign_in(page, "area-manager", TEST_PASSWORD)
+    check_accessibility(page, "dashboards-home")
+
+    page.get_by_role("link", name="North Area").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "North Area"
+    assert "13.8%" in page.locator(".govuk-summary-list").first.inner_text()
+    page.get_by_text("Show the figures as a table").click()  # the chart's table alternative
+    assert page.locator("details table").first.is_visible()
+    check_accessibility(page, "dashboards-area")
+
+    units = page.locator("#table-units")
+    units.get_by_role("link", name="Workload %").click()  # numbers sort largest first
+    rows = page.locator("#table-units tbody tr th").all_inner_texts()
+    assert rows == ["North Team B", "North Team A"]
+
+    page.locator("#table-units").get_by_role("link", name="North Team A").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "North Team A"
+    crumbs = page.locator(".govuk-breadcrumbs").inner_text()
+    assert "North Area" in crumbs and "North Division" not in crumbs
+    check_accessibility(page, "dashboards-team")
+
+    practitioners = page.locator("#table-practitioners")
+    practitioners.get_by_role("link", name="Workload %").click()
+    assert page.locator("#table-practitioners th[aria-sort]").inner_text().startswith("Workload %")
+    names = page.locator("#table-practitioners tbody tr th").all_inner_texts()
+    assert names == ["Pat Practitioner", "Quinn Zed"]  # 9.5 % then 5.8 %
+    check_accessibility(page, "dashboards-team-sorted")
+
+    with page.expect_download() as download_info:
+        page.locator("#table-practitioners + .caseload-downloads").get_by_role("link", name="CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "NORTH-A-practitioners.csv"
+    text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["Name", "Staff code"] and rows[0][7] == "Workload %"
+    assert [(r[0], r[7]) for r in rows[1:]] == [("Pat Practitioner", "9.5"), ("Quinn Zed", "5.8")]
+
+    href = practitioners.get_by_role("link", name="Pat Practitioner").get_attribute("href")
+    assert href == f"/practitioners/{measured.pat.pk}/"
+    page.get_by_role("link", name="Pat Practitioner").click()
+    page.wait_for_url(f"**/practitioners/{measured.pat.pk}/")
+
+
+def test_search_from_the_dashboard(page, measured, area_manager):  # noqa: F811
+    sign_in(page, "area-manager", TEST_PASSWORD)
+    page.get_by_label("Search practitioners and cases").fill("CRN-ROB")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("heading", name="Cases (1)").is_visible()
+    assert page.get_by_text("CRN-ROB-1").is_visible()
+    check_accessibility(page, "dashboards-search")
+
+
+def test_analyst_sees_aggregates_but_no_names(page, measured, analyst):  # noqa: F811
+    sign_in(page, "analyst", TEST_PASSWORD)
+    page.get_by_role("link", name="Test Organisation").click()
+    body = page.locator("main").inner_text()
+    assert "Minutes per week" in body and "no single workload percentage" in body
+    check_accessibility(page, "dashboards-analyst-organisation")
+
+    page.get_by_role("link", name="North Division").click()
+    page.locator("#table-units").get_by_role("link", name="North Area").click()
+    body = page.locator("main").inner_text()
+    assert "13.8%" in body and "aggregate figures only" in body
+    for name in ("Pat Practitioner", "Quinn", "Robin", "CRN-"):
+        assert name not in body
+    assert page.locator("#table-practitioners").count() == 0
+    check_accessibility(page, "dashboards-analyst-area")
