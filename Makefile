@@ -17,7 +17,7 @@ endef
 
 run: install migrate ## Install, migrate SQLite, load demo data when empty, serve on http://127.0.0.1:8000
 	$(UV) run python manage.py load_demo_data --if-empty
-	$(UV) run python manage.py daily_workload
+	$(UV) run python manage.py daily
 	@echo "Caseload is at http://$(HOST)/ (demo users are listed on the sign-in page)"
 	$(UV) run python manage.py runserver $(HOST)
 
@@ -52,6 +52,21 @@ bench-national-pg: install ## The same on PostgreSQL (creates and drops the data
 	DATABASE_URL=$(BENCH_PG)/caseload_national $(UV) run python benchmarks/national.py
 	DATABASE_URL=$(BENCH_PG)/caseload_national $(UV) run python benchmarks/bench_recalculation.py
 	psql "$(BENCH_PG)/postgres" -c "DROP DATABASE caseload_national"
+
+DASH_DIR := $(CURDIR)/var/bench-dashboards
+bench-dashboards: install ## Dashboard pages (organisation, region, team) p50/p95 at national scale on a throwaway SQLite file (minutes)
+	rm -rf $(DASH_DIR) && mkdir -p $(DASH_DIR)
+	CASELOAD_VAR_DIR=$(DASH_DIR) $(UV) run python manage.py migrate --verbosity 0
+	CASELOAD_VAR_DIR=$(DASH_DIR) $(UV) run python benchmarks/national.py
+	CASELOAD_VAR_DIR=$(DASH_DIR) $(UV) run python manage.py daily_workload
+	CASELOAD_VAR_DIR=$(DASH_DIR) DEBUG=0 $(UV) run python benchmarks/bench_dashboards.py
+
+EXTRACT_DIR := $(CURDIR)/var/bench-extract
+.PHONY: bench-extract
+bench-extract: install ## Import of a national-scale WMT extract workbook into a throwaway SQLite file (minutes)
+	rm -rf $(EXTRACT_DIR) && mkdir -p $(EXTRACT_DIR)
+	CASELOAD_VAR_DIR=$(EXTRACT_DIR) $(UV) run python manage.py migrate --verbosity 0
+	CASELOAD_VAR_DIR=$(EXTRACT_DIR) $(UV) run python benchmarks/bench_extract.py
 
 worker: install migrate ## Background task worker (imports, daily workload run, email)
 	$(UV) run python manage.py db_worker

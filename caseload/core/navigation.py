@@ -36,9 +36,12 @@ ENTRIES = [
     NavEntry("My workload", "organisations:my-workload", lambda s: s.practitioner_id is not None),
     NavEntry("Allocation", "allocations:register", lambda s: s.can_edit, badge=_unallocated_count),
     NavEntry("Well-being", "wellbeing:home", lambda s: s.signed_in),
+    NavEntry("Supervision", "supervision:team", lambda s: s.can_edit),
+    NavEntry("Supervision", "supervision:overview", lambda s: s.sees_units and not s.can_edit),
     NavEntry("Reports", "reports:home", lambda s: s.sees_units),
     NavEntry("Imports", "imports:list", lambda s: s.is_admin),
     NavEntry("Audit log", "core:audit", lambda s: s.is_admin),
+    NavEntry("Notifications", "notifications:list", lambda s: s.signed_in),
 ]
 
 

@@ -3,7 +3,8 @@ care, with staff, hours, reductions, about 5,000 cases and one demo user per rol
 
 `build_demo()` is deterministic: the same seed on the same day builds the same organisation. Dates are
 relative to today so the demo always looks current. Staff and cases are bulk inserted for speed; the
-few org units and reductions go through the organisation services, so their rules and history apply."""
+few org units and reductions go through the organisation services, so their rules and history apply. The
+recent past (snapshots, agreements, supervision) comes from `demo_history`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus
 from caseload.core.models import Role, User
 from caseload.nonprod import codes
 from caseload.nonprod.demo_cases import CaseBuilder, Post
+from caseload.nonprod.demo_history import build_history
 from caseload.nonprod.demo_sizing import Sizer
 from caseload.nonprod.demo_staff import StaffBuilder, build_reductions, build_responsibilities, in_two_teams
 from caseload.organisations import services
@@ -201,6 +203,7 @@ def build_demo(seed: int = 2026, stdout: TextIO | None = None) -> DemoSummary:
         say("cases, allocations and events")
         _build_users(units, posts)
         say(f"{len(DEMO_USERS)} demo users")
+        build_history(rng, today, say)
         return summarise(units[ROOT_CODE])
 
 
@@ -245,6 +248,7 @@ def remove_demo() -> bool:
     if root is None:
         return False
     units = OrgUnit.objects.within(root)
+    _remove_records_of(units)
     Case.objects.filter(organisation=root).delete()
     SchemeAssignment.objects.filter(org_unit__in=units).delete()
     User.objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
@@ -253,3 +257,21 @@ def remove_demo() -> bool:
     for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
         units.filter(depth=depth).delete()  # children before parents: the parent link protects
     return True
+
+
+def _remove_records_of(units: object) -> None:
+    """Delete the demo's allocation, well-being and supervision records first: they protect the people,
+    memberships and units they are about."""
+    from caseload.allocations.models import AllocationDecision, ApprovalRequest
+    from caseload.notifications.models import Notification
+    from caseload.supervision.models import Agreement, SupervisionRecord
+    from caseload.wellbeing.models import CaseloadConcern, ItemQuery, WellbeingAlert
+
+    memberships = TeamMembership.objects.filter(team__in=units)
+    ApprovalRequest.objects.filter(membership__in=memberships).delete()
+    AllocationDecision.objects.filter(membership__in=memberships).delete()
+    for model in (ItemQuery, CaseloadConcern, WellbeingAlert, SupervisionRecord):
+        model.objects.filter(membership__in=memberships).delete()
+    Agreement.objects.filter(membership__in=memberships).update(superseded_by=None)
+    Agreement.objects.filter(membership__in=memberships).delete()
+    Notification.objects.filter(user__username__in=[u.username for u in DEMO_USERS]).delete()

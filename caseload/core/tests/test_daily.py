@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from caseload.core.management.commands import daily
 from caseload.workloads.models import Workload, WorkloadSnapshot
-from caseload.workloads.tests.fixtures import legacy, officer  # noqa: F401 (legacy is a fixture)
+from caseload.workloads.tests.fixtures import officer
 
 
 def test_it_runs_every_job_in_order(legacy, frozen_now):

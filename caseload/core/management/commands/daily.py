@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, skip: list[str], **options: Any) -> None:
         unknown = sorted(set(skip) - {name for name, _ in JOBS})
         if unknown:
-            raise CommandError(f"Unknown job(s): {', '.join(unknown)}. Jobs: {', '.join(n for n, _ in JOBS)}.")
+            raise CommandError(
+                f"Unknown job(s): {', '.join(unknown)}. Jobs: {', '.join(n for n, _ in JOBS)}."
+            )
         failed = []
         for name, purpose in JOBS:
             if name in skip:

@@ -1,0 +1,3 @@
+"""Fixtures for the core tests."""
+
+from caseload.workloads.tests.fixtures import legacy  # noqa: F401 (a fixture)
