@@ -3,6 +3,7 @@ axe-core runs on every page."""
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -27,6 +28,8 @@ def test_area_manager_drills_down_sorts_and_downloads(page, measured, area_manag
 
     units = page.locator("#table-units")
     units.get_by_role("link", name="Workload %").click()  # numbers sort largest first
+    page.wait_for_url(re.compile(r"units_sort="))
+    page.locator("#table-units tbody tr th").first.wait_for()
     rows = page.locator("#table-units tbody tr th").all_inner_texts()
     assert rows == ["North Team B", "North Team A"]
 
@@ -38,6 +41,7 @@ def test_area_manager_drills_down_sorts_and_downloads(page, measured, area_manag
 
     practitioners = page.locator("#table-practitioners")
     practitioners.get_by_role("link", name="Workload %").click()
+    page.wait_for_url(re.compile(r"[?&]sort="))
     assert page.locator("#table-practitioners th[aria-sort]").inner_text().startswith("Workload %")
     names = page.locator("#table-practitioners tbody tr th").all_inner_texts()
     assert names == ["Pat Practitioner", "Quinn Zed"]  # 9.5 % then 5.8 %
