@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from caseload.core.tests.factories import TEST_PASSWORD
 from caseload.dashboards.tests.conftest import measured  # noqa: F401 (a fixture)
@@ -66,20 +67,22 @@ def test_search_from_the_dashboard(page, measured, area_manager):  # noqa: F811
     sign_in(page, "area-manager", TEST_PASSWORD)
     page.get_by_label("Search practitioners and cases").fill("CRN-ROB")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="Cases (1)").is_visible()
-    assert page.get_by_text("CRN-ROB-1").is_visible()
+    expect(page.get_by_role("heading", name="Cases (1)")).to_be_visible()
+    expect(page.get_by_text("CRN-ROB-1")).to_be_visible()
     check_accessibility(page, "dashboards-search")
 
 
 def test_analyst_sees_aggregates_but_no_names(page, measured, analyst):  # noqa: F811
     sign_in(page, "analyst", TEST_PASSWORD)
     page.get_by_role("link", name="Test Organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Test Organisation")
     body = page.locator("main").inner_text()
     assert "Minutes per week" in body and "no single workload percentage" in body
     check_accessibility(page, "dashboards-analyst-organisation")
 
     page.get_by_role("link", name="North Division").click()
     page.locator("#table-units").get_by_role("link", name="North Area").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("North Area")
     body = page.locator("main").inner_text()
     assert "13.8%" in body and "aggregate figures only" in body
     for name in ("Pat Practitioner", "Quinn", "Robin", "CRN-"):
