@@ -48,3 +48,24 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_required_list(name: str, why: str) -> list[str]:
+    """A comma-separated list that must name at least one item; `why` says what it is for."""
+    items = env_list(name)
+    if not items:
+        raise ImproperlyConfigured(f"The environment variable {name} must be set: {why}")
+    return items
+
+
+def env_map(name: str) -> dict[str, str]:
+    """Pairs written `key=value,key=value` (spaces around items ignored), in the order given; empty when
+    unset. Raises on an item without `=` or with an empty side."""
+    result: dict[str, str] = {}
+    for item in env_list(name):
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not written key=value.")
+        result[key] = value
+    return result

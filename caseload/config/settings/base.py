@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
-from caseload.config.env import env_bool, env_int, env_list, env_str
+from caseload.config.env import env_bool, env_int, env_list, env_map, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent
 VAR_DIR = Path(env_str("CASELOAD_VAR_DIR", str(BASE_DIR / "var")))
@@ -30,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "caseload.core",
     "caseload.organisations",
     "caseload.cases",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +60,8 @@ MIDDLEWARE = [
     "caseload.core.scope.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseload.config.urls"
@@ -109,6 +116,53 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:sign-in"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "core:sign-in"
+# The lock-out check first (it refuses before any password is checked), then passwords; single sign-on is
+# added below when it is configured.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
+
+# Who people should contact about their account (shown on the lock-out and password pages).
+SUPPORT_CONTACT = env_str("CASELOAD_SUPPORT_CONTACT", "your Caseload administrator")
+SUPPORT_EMAIL = env_str("CASELOAD_SUPPORT_EMAIL", "")
+
+# Sign-in throttling (django-axes, docs/security.md): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused until the cool-off has passed since the last failure.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "caseload.core.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "caseload.core.auth.client_ip"
+# How many reverse proxies in front of Caseload append to X-Forwarded-For (0: use the connection's address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc): off unless a client id is configured.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_AUTHENTICATION_CALLBACK_URL = "core:oidc-callback"
+    LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "caseload.core.oidc.CaseloadOIDCBackend"]
+# Claims that carry the user's groups, org unit codes and staff code, and which group gives which role.
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_UNITS_CLAIM = env_str("OIDC_UNITS_CLAIM", "org_units")
+OIDC_STAFF_CODE_CLAIM = env_str("OIDC_STAFF_CODE_CLAIM", "staff_code")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -157,6 +211,23 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): only our own files; no inline scripts or styles. The one inline
+# script, GOV.UK Frontend's "js-enabled" line in its page template, carries the per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -21,3 +21,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 
 # Demo data and personas: development and tests only, never production.
 INSTALLED_APPS = [*INSTALLED_APPS, "caseload.nonprod"]
+
+# Sign-in throttling is off by default in tests: Django's test client `login()` authenticates without a
+# request, which django-axes refuses. The sign-in tests switch it on (caseload/core/tests/test_lockout.py).
+AXES_ENABLED = False

@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -45,9 +46,56 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.add_init_script(script=CSP_LISTENER_JS)
     page = context.new_page()
+    watch_csp(page)
     yield page
     context.close()
+
+
+# -- Content Security Policy violations ----------------------------------------------------------------------
+# Chromium reports each violation in the console ("Refused to ... because it violates the following Content
+# Security Policy directive ..."), and the page gets a `securitypolicyviolation` event, which the init script
+# below also writes to the console. check_accessibility fails on any violation seen since the previous check.
+
+CSP_LISTENER_JS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked ` +
+    `${event.blockedURI || "inline code"} at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+_CSP_MESSAGES: dict[int, list[str]] = {}
+
+
+def watch_csp(page: Page) -> None:
+    """Collect the Content Security Policy violations reported in `page`'s console (once per page)."""
+    if id(page) in _CSP_MESSAGES:
+        return
+    messages: list[str] = []
+    _CSP_MESSAGES[id(page)] = messages
+    page.on("close", lambda _page: _CSP_MESSAGES.pop(id(page), None))
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            messages.append(f"{message.text} ({page.url})")
+
+    page.on("console", on_console)
+
+
+class CspViolations(AssertionError):
+    pass
+
+
+def _check_csp(page: Page, name: str) -> None:
+    messages = _CSP_MESSAGES.get(id(page))
+    if messages is None:  # a page not made by the `page` fixture: watch it from now on
+        watch_csp(page)
+        return
+    found, messages[:] = list(messages), []
+    if found:
+        raise CspViolations(
+            f"{len(found)} Content Security Policy violation(s) up to {name}:\n" + "\n".join(found)
+        )
 
 
 class AxeViolations(AssertionError):
@@ -56,11 +104,14 @@ class AxeViolations(AssertionError):
 
 def check_accessibility(page: Page, name: str) -> None:
     """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the page as it is now, keep a screenshot, and fail
-    with a readable list of any violations."""
+    with a readable list of any violations. Also fails on any Content Security Policy violation the browser
+    reported since the page opened or since the previous check."""
+    _check_csp(page, name)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     page.screenshot(path=str(ARTIFACTS / f"{safe}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated through the DevTools protocol: the page's Content Security Policy forbids inline scripts.
+    page.evaluate(AXE_JS.read_text() + "\n;true")
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from caseload.core.models import User
+from caseload.core.models import Role, User
 from caseload.tests.browser.conftest import check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,14 +23,18 @@ def test_sign_in_with_wrong_password_shows_an_error_and_keeps_the_username(page)
 
 def test_sign_in_and_out(page):
     User.objects.create_user(
-        "sam.manager", password="a-long-password-1", first_name="Sam", last_name="Okafor"
+        "sam.manager",
+        password="a-long-password-1",
+        first_name="Sam",
+        last_name="Okafor",
+        role=Role.ADMINISTRATOR,
     )
     page.goto("/sign-in/")
     page.get_by_label("Username").fill("sam.manager")
     page.get_by_label("Password", exact=True).fill("a-long-password-1")
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Organisation"
+    assert page.get_by_role("heading", level=1).inner_text() == "Workload"
     check_accessibility(page, "home-signed-in")
     page.get_by_role("button", name="Sign out").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
