@@ -50,30 +50,15 @@ def parse_date(data: Any, name: str, label: str, *, required: bool) -> tuple[dt.
         return None, f"The {label.lower()} must be a real date, like 27 3 2026"
 
 
-class ReductionForm(forms.Form):
-    """A reduction of available hours. Dates come from GOV.UK date inputs named effective_from-day etc."""
+class DateInputsForm(forms.Form):
+    """A form with GOV.UK date inputs (`<name>-day`, `-month`, `-year`) listed in DATES as (name, label,
+    required). It keeps what was typed for redisplay and shows services' ValidationErrors by field."""
 
-    reason = forms.ModelChoiceField(
-        queryset=ReductionReason.objects.filter(enabled=True),
-        error_messages={"required": "Select a reason", "invalid_choice": "Select a reason from the list"},
-    )
-    hours = forms.DecimalField(
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(48),
-        max_digits=5,
-        decimal_places=2,
-        error_messages={
-            "invalid": "Hours must be a number, like 3.7",
-            "min_value": "Hours cannot be negative",
-            "max_value": "Hours must be 48 or fewer",
-            "max_decimal_places": "Hours can have up to 2 decimal places",
-            "max_digits": "Hours must be 48 or fewer",
-        },
-    )
-    notes = forms.CharField(required=False, widget=forms.Textarea, max_length=2000)
+    DATES: tuple[tuple[str, str, bool], ...] = ()
 
-    DATES = (("effective_from", "Start date", True), ("effective_to", "End date", False))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.date_errors: dict[str, str] = {}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -84,10 +69,6 @@ class ReductionForm(forms.Form):
                 self.date_errors[name] = error
             cleaned[name] = value
         return cleaned
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.date_errors: dict[str, str] = {}
 
     def date_value(self, name: str, part: str) -> str:
         """What the user typed in one box of a date input (for redisplay)."""
@@ -112,7 +93,35 @@ class ReductionForm(forms.Form):
         """The first message for each field, date inputs included, for the template and error summary."""
         messages = {name: errors[0] for name, errors in self.errors.items() if name != "__all__"}
         messages.update(self.date_errors)
+        if not messages and self.errors.get("__all__"):
+            messages["__all__"] = self.errors["__all__"][0]
         return messages
+
+
+class ReductionForm(DateInputsForm):
+    """A reduction of available hours. Dates come from GOV.UK date inputs named effective_from-day etc."""
+
+    reason = forms.ModelChoiceField(
+        queryset=ReductionReason.objects.filter(enabled=True),
+        error_messages={"required": "Select a reason", "invalid_choice": "Select a reason from the list"},
+    )
+    hours = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(48),
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Hours must be a number, like 3.7",
+            "min_value": "Hours cannot be negative",
+            "max_value": "Hours must be 48 or fewer",
+            "max_decimal_places": "Hours can have up to 2 decimal places",
+            "max_digits": "Hours must be 48 or fewer",
+        },
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea, max_length=2000)
+
+    DATES = (("effective_from", "Start date", True), ("effective_to", "End date", False))
 
 
 class DeleteReductionForm(forms.Form):

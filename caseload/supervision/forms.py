@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from caseload.organisations.forms import parse_date
+from caseload.organisations.forms import DateInputsForm
 from caseload.supervision.models import SupervisionKind
 
 
@@ -30,50 +28,6 @@ def _percent(label: str, required: bool = True) -> forms.DecimalField:
             "max_decimal_places": f"The {label} can have up to 2 decimal places",
         },
     )
-
-
-class DateInputsForm(forms.Form):
-    """A form with GOV.UK date inputs listed in DATES as (name, label, required)."""
-
-    DATES: tuple[tuple[str, str, bool], ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.date_errors: dict[str, str] = {}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name, label, required in self.DATES:
-            value, error = parse_date(self.data, name, label, required=required)
-            if error:
-                self.add_error(None, error)
-                self.date_errors[name] = error
-            cleaned[name] = value
-        return cleaned
-
-    def date_value(self, name: str, part: str) -> str:
-        if self.is_bound:
-            return str(self.data.get(f"{name}-{part}", ""))
-        value = self.initial.get(name)
-        if isinstance(value, dt.date):
-            return str({"day": value.day, "month": value.month, "year": value.year}[part])
-        return ""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for name, messages in error.message_dict.items():
-            if name in self.fields:
-                for message in messages:
-                    self.add_error(name, message)
-            else:
-                self.add_error(None, messages[0])
-                self.date_errors[name] = messages[0]
-
-    def errors_by_field(self) -> dict[str, str]:
-        messages = {name: errors[0] for name, errors in self.errors.items() if name != "__all__"}
-        messages.update(self.date_errors)
-        if not messages and self.errors.get("__all__"):
-            messages["__all__"] = self.errors["__all__"][0]
-        return messages
 
 
 class AgreementForm(DateInputsForm):
