@@ -2,9 +2,11 @@
 snapshot can be recomputed (docs/live-updates.md, "Recomputing snapshots", lists what it cannot rebuild).
 
 * open cases: received on or before the date and not closed by its end;
-* who held a case: the last allocation spell started by the end of the date, unless it had ended by then
-  (a case with no allocation history at all counts with its current holder);
-* a case's level: undone through the level-change events dated after the date (their "from" value);
+* who held a case, and in which team: the last allocation spell started by the end of the date, unless it
+  had ended by then (a case with no allocation history at all counts with its current holder and team);
+* a case's level, category and flags: undone through the level-, category- and flags-changed events dated
+  after the date (their "from" values); an event without "from" (an imported event, an older row) is passed
+  over, so the value after it stands;
 * contracted hours: undone through the audit entries of hours changes made after the date;
 * reductions, reports and support contacts are dated records already and are read by their dates.
 """
@@ -16,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -69,14 +72,14 @@ def past_state(on: dt.date) -> PastState:
     ):
         last_spell[case_id] = (practitioner_id, team_id, ended_at)
         state.holders[case_id] = (practitioner_id, team_id)
-    levels = _levels_undone_after(on)
+    undone = _fields_undone_after(on)
     open_cases = Case.objects.filter(
         Q(closed_date__isnull=True) | Q(closed_date__gt=on), received_date__lte=on
     )
     with_history = set(CaseAllocation.objects.values_list("case_id", flat=True).distinct())
     for case in open_cases:
-        if case.pk in levels:
-            case.level = levels[case.pk]
+        for name, value in undone.get(case.pk, {}).items():
+            setattr(case, name, value)
         if case.pk in last_spell:
             practitioner_id, team_id, ended_at = last_spell[case.pk]
             if ended_at is not None and ended_at < end:
@@ -90,16 +93,31 @@ def past_state(on: dt.date) -> PastState:
     return state
 
 
-def _levels_undone_after(on: dt.date) -> dict[int, str]:
-    """Each case's level on `on`: the "from" of its first level change dated after it."""
-    levels: dict[int, str] = {}
-    changes = CaseEvent.objects.filter(kind=EventKind.LEVEL_CHANGED, occurred_on__gt=on).order_by(
-        "occurred_on", "id"
-    )
-    for case_id, details in changes.values_list("case_id", "details"):
-        if case_id not in levels and isinstance(details, dict) and "from" in details:
-            levels[case_id] = details["from"] or ""
-    return levels
+#: The events that change a case's scored fields and record the values before ("from") in their details.
+UNDOABLE = (EventKind.LEVEL_CHANGED, EventKind.CATEGORY_CHANGED, EventKind.FLAGS_CHANGED)
+UNDOABLE_FIELDS = ("category", "level", "flags")
+
+
+def _fields_undone_after(on: dt.date) -> dict[int, dict[str, Any]]:
+    """Each changed case's category, level and flags on `on`: per field, the "from" of its first change
+    dated after it that records one (a category change records the level too)."""
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    changes = CaseEvent.objects.filter(kind__in=UNDOABLE, occurred_on__gt=on).order_by("occurred_on", "id")
+    for case_id, kind, details in changes.values_list("case_id", "kind", "details"):
+        for name, value in _before(kind, details).items():
+            values[case_id].setdefault(name, value)
+    return values
+
+
+def _before(kind: str, details: Any) -> dict[str, Any]:
+    """The fields' values before a change, from its details: a level change's "from" is the level; a
+    category or flags change's "from" maps each field it changed to its value. Empty without "from"."""
+    if not isinstance(details, dict) or "from" not in details:
+        return {}
+    before = {"level": details["from"]} if kind == EventKind.LEVEL_CHANGED else details["from"]
+    if not isinstance(before, dict):
+        return {}
+    return {name: before[name] for name in UNDOABLE_FIELDS if name in before}
 
 
 def _hours_undone_after(end: dt.datetime) -> dict[int, Decimal]:
