@@ -11,12 +11,17 @@ Query counts do not grow with the number of units or people: see the tests.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections import Counter, defaultdict
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from caseload.core.models import in_force_on
 from caseload.domain.scheme import Scheme
@@ -24,6 +29,7 @@ from caseload.domain.unit_figures import MemberFigures, UnitFigures, unit_figure
 from caseload.organisations.models import OrgUnit, OrgUnitKind
 from caseload.schemes.models import SchemeVersion
 from caseload.schemes.services import domain_scheme
+from caseload.workloads.inputs import raw_rows
 from caseload.workloads.models import UnitSnapshot, Workload
 
 TREND_DAYS = 90
@@ -51,6 +57,7 @@ class UnitData:
     children: list[tuple[OrgUnit, UnitFigures]]
     schemes: dict[Hashable, Scheme]
     last_updated: dt.datetime | None
+    children_updated: dict[int, dt.datetime | None] = field(default_factory=dict)  # child unit id -> latest
 
 
 def _workloads_below(unit: OrgUnit, on: dt.date) -> QuerySet[Workload]:
@@ -66,21 +73,61 @@ def _workloads_below(unit: OrgUnit, on: dt.date) -> QuerySet[Workload]:
 
 
 def _workload_rows(unit: OrgUnit, on: dt.date) -> list[tuple[Any, ...]]:
-    """(team path, practitioner id, scheme version id, total, available, rag, hours, reduction hours, cases)
-    of every current membership's stored workload below the unit."""
-    return list(
-        _workloads_below(unit, on).values_list(
+    """(team path, practitioner id, scheme version id, total, available, rag, hours, reduction hours, cases,
+    calculated at) of every current membership's stored workload below the unit.
+
+    Read as the driver returns them (`raw_rows`): Django's per-value converters cost more than the rest of an
+    organisation page. The decimals are converted here, each distinct stored value once, to the values the
+    ORM gives; `calculated_at` comes as text (no date parsing per row) until `_latest` picks the latest."""
+    rows = raw_rows(
+        _workloads_below(unit, on)
+        .annotate(calculated_text=Cast("calculated_at", TextField()))
+        .values_list(
             "membership__team__path",
             "membership__practitioner_id",
             "scheme_version_id",
-            "total_points",
-            "available_points",
+            *_DECIMAL_COLUMNS,
             "rag",
-            "contracted_hours",
-            "reduction_hours",
             "case_count",
+            "calculated_text",
         )
     )
+    total, available, hours, reduction = (_Decimals(name) for name in _DECIMAL_COLUMNS)
+    return [
+        (path, pid, version, total[t], available[a], rag, hours[h], reduction[r], cases, at)
+        for path, pid, version, t, a, h, r, rag, cases, at in rows
+    ]
+
+
+_DECIMAL_COLUMNS = ("total_points", "available_points", "contracted_hours", "reduction_hours")
+
+
+class _Decimals(dict[Any, Decimal]):
+    """Stored values of a Workload decimal column -> the Decimal the ORM gives: SQLite returns floats or
+    integers, rounded here as Django's SQLite backend does; PostgreSQL returns Decimals, kept as they are.
+    Each distinct value is converted once; later ones are plain dictionary look-ups."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        places = Workload._meta.get_field(name).decimal_places  # type: ignore[union-attr]
+        self.exponent = Decimal(1).scaleb(-places)  # type: ignore[arg-type]
+        self.from_float = decimal.Context(prec=15).create_decimal_from_float
+
+    def __missing__(self, value: Any) -> Decimal:
+        converted = value if isinstance(value, Decimal) else self.from_float(value).quantize(self.exponent)
+        self[value] = converted
+        return converted
+
+
+def _latest(values: Iterable[Any]) -> dt.datetime | None:
+    """The latest of `calculated_at` values as text in UTC (ISO order is time order; both databases' UTC
+    text has one format), or as datetimes (naive ones are UTC)."""
+    latest = max((v for v in values if v is not None), default=None)
+    if isinstance(latest, str):
+        latest = parse_datetime(latest)
+    if latest is None or timezone.is_aware(latest):
+        return latest
+    return timezone.make_aware(latest, dt.UTC)
 
 
 def schemes_by_version(version_ids: set[int]) -> dict[Hashable, Scheme]:
@@ -100,22 +147,26 @@ def unit_data(unit: OrgUnit, children: list[OrgUnit], on: dt.date) -> UnitData:
     child_by_path = {child.path: child for child in children}
     # "/1/4/".split("/") is ["", "1", "4", ""]: a child's path keeps one more segment than the unit's.
     segments = unit.path.count("/")
+    child_of: dict[str, OrgUnit | None] = {}
     members: list[MemberFigures] = []
     below: dict[int, list[MemberFigures]] = defaultdict(list)
-    for path, pid, version, total, available, rag, hours, reduction, cases in rows:
+    times: dict[int, list[Any]] = defaultdict(list)
+    for path, pid, version, total, available, rag, hours, reduction, cases, at in rows:
         member = MemberFigures(pid, version, total, available, rag, hours, reduction, cases)
         members.append(member)
-        child = child_by_path.get("/".join(path.split("/")[: segments + 1]) + "/")
+        if path not in child_of:
+            child_of[path] = child_by_path.get("/".join(path.split("/")[: segments + 1]) + "/")
+        child = child_of[path]
         if child is not None:
             below[child.pk].append(member)
+            times[child.pk].append(at)
     return UnitData(
         unit=unit,
         figures=unit_figures(unit.name, members, schemes),
         children=[(child, unit_figures(child.name, below[child.pk], schemes)) for child in children],
         schemes=schemes,
-        last_updated=_workloads_below(unit, on).aggregate(latest=Max("calculated_at"))["latest"]
-        if rows
-        else None,
+        last_updated=_latest(row[-1] for row in rows),
+        children_updated={child.pk: _latest(times[child.pk]) for child in children},
     )
 
 

@@ -74,12 +74,16 @@ def unit_figures(label: str, members: Iterable[MemberFigures], schemes: Mapping[
     rag_counts: Counter[tuple[Hashable, str]] = Counter()
     total_fte = contracted = reductions = Decimal(0)
     count = with_reductions = over_red = cases = 0
+    ftes: dict[tuple[Hashable, Decimal], Decimal] = {}  # a few distinct weekly hours per scheme
     for member in members:
         scheme = schemes[member.scheme]
         by_unit.setdefault(scheme.points_unit, []).append(member)
         people.add(member.practitioner_id)
         count += 1
-        total_fte += fte(scheme, member.contracted_hours)
+        key = (member.scheme, member.contracted_hours)
+        if key not in ftes:
+            ftes[key] = fte(scheme, member.contracted_hours)
+        total_fte += ftes[key]
         contracted += member.contracted_hours
         reductions += member.reduction_hours
         with_reductions += member.reduction_hours > 0
