@@ -254,6 +254,30 @@ class Writer:
                 self.outcome.touched.add((holders[pk], teams[pk]))
         for batch in _chunks(moved):  # SQLite limits the number of values in one query
             self._spells([(case, holders[case.pk]) for case in Case.objects.filter(pk__in=batch)])
+        self._field_changes(plan.changes, staff_ids, unit_ids)
+
+    def _field_changes(self, ops: list[Op], staff_ids: dict[str, int], unit_ids: dict[str, int]) -> None:
+        """Record each change of a case's category, level or flags as the case services do (a category
+        change carries the level; otherwise a level change), with the values before and after, so that
+        recomputed snapshots can undo it; dated on the day of the import, like its allocations. The holder's
+        workload is recalculated."""
+        on = timezone.localdate(self.now)
+        events = []
+        for op in ops:
+            staff = op.values["practitioner__staff_code"]
+            holder = staff_ids[staff] if staff else None
+            for kind, before, after in _case_changes(op):
+                details = {"from": before, "to": after, "import_run": self.run_id}
+                events.append(
+                    CaseEvent(
+                        case_id=op.pk, kind=kind, occurred_on=on, recorded_by=self.actor,
+                        practitioner_id=holder, details=details,
+                    )
+                )  # fmt: skip
+            if holder and {"category", "level", "flags"} & set(op.changes):
+                self.outcome.touched.add((holder, unit_ids[op.values["team__code"]]))
+        for batch in _chunks(events):
+            CaseEvent.objects.bulk_create(batch)
 
     def _spells(self, cases: list[tuple[Case, int | None]]) -> None:
         """Close the open spell of each case whose holder, team or status changed; open a spell for the new
@@ -338,6 +362,34 @@ def _open_memberships(practitioner_ids: Iterable[int]) -> dict[tuple[int, int], 
             found[pair] = pk
         if end_date is None:
             open_pairs.add(pair)
+    return found
+
+
+def _case_changes(op: Op) -> list[tuple[str, Any, Any]]:
+    """(event kind, from, to) for the change of a case's category, level and flags, shaped as the case
+    services record them: a category change maps category and level; a level change is the level itself;
+    a flags change maps flags to the whole list."""
+
+    def old(name: str) -> Any:
+        return op.changes[name][0] if name in op.changes else op.values[name]
+
+    found: list[tuple[str, Any, Any]] = []
+    if "category" in op.changes:
+        found.append((
+            EventKind.CATEGORY_CHANGED,
+            {"category": old("category"), "level": old("level")},
+            {"category": op.values["category"], "level": op.values["level"]},
+        ))  # fmt: skip
+    elif "level" in op.changes:
+        found.append((EventKind.LEVEL_CHANGED, old("level"), op.values["level"]))
+    if "flags" in op.changes:
+        found.append(
+            (
+                EventKind.FLAGS_CHANGED,
+                {"flags": list(old("flags") or [])},
+                {"flags": sorted(op.values["flags"])},
+            )
+        )
     return found
 
 

@@ -35,6 +35,8 @@ class Column:
     max_length: int | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    # Values refused with their own message (not listed as allowed), as (value, message) pairs.
+    refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def allowed(self) -> str:
@@ -68,6 +70,19 @@ def _choices(values: list[str]) -> tuple[str, ...]:
 
 
 HOURS_RANGE = {"minimum": Decimal(0), "maximum": Decimal(48)}
+
+# A case's level, category and flags change through the cases sheet, which records the change event with
+# the values before and after (so recomputed snapshots can undo it); the events sheet refuses those kinds.
+CASE_CHANGES = {
+    EventKind.LEVEL_CHANGED.value: "level",
+    EventKind.CATEGORY_CHANGED.value: "category (and level)",
+    EventKind.FLAGS_CHANGED.value: "flags",
+}
+REFUSED_KINDS = tuple(
+    (kind, f"{kind} cannot be imported as an event: change the case's {field} in the cases sheet instead, and "
+     "the import records the change with the values before and after.")
+    for kind, field in CASE_CHANGES.items()
+)  # fmt: skip
 
 ORG_UNITS = Layout(
     entity="org_units",
@@ -169,7 +184,9 @@ CASES = Layout(
     title="Cases",
     description="Cases, the team they sit with and who holds them. Matched by organisation and reference. "
     "A change of holder closes the current allocation spell and opens a new one; a blank staff code leaves "
-    "the case unallocated. Status closed (with a closed date) closes the case.",
+    "the case unallocated. Status closed (with a closed date) closes the case. A change of category, level "
+    "or flags records the matching change event, dated on the day of the import, with the values before "
+    "and after.",
     key=("organisation_code", "reference"),
     columns=(
         Column("organisation_code", TEXT, "Code of the organisation (the top of the tree) the case belongs to.",
@@ -209,16 +226,20 @@ EVENTS = Layout(
     entity="events",
     title="Case events, contacts and reports",
     description="Things that happened on cases: contacts, case-management-support contacts, reports "
-    "requested and completed, level and status changes. Events are only ever added. An event already "
-    "recorded (same case, kind, date, practitioner, report type, contact type and event id) is not added "
-    "again, so the same file twice adds nothing; give event_id when two identical events on one day are "
-    "both real.",
+    "requested and completed, allocations, status changes and closures, kept as the case's history (an event "
+    "does not change the case). Events are only ever added. An event already recorded (same case, kind, "
+    "date, practitioner, report type, contact type and event id) is not added again, so the same file twice "
+    "adds nothing; give event_id when two identical events on one day are both real. Level, category and "
+    "flag changes are not imported as events: change the case in the cases sheet, and the import records "
+    "the change event itself, with the values before and after.",
     key=("organisation_code", "case_reference", "kind", "occurred_on", "staff_code", "report_type",
          "contact_type", "event_id"),
     columns=(
         Column("organisation_code", TEXT, "Organisation of the case.", "ORG", required=True, max_length=40),
         Column("case_reference", TEXT, "Reference of the case.", "X123456", required=True, max_length=40),
-        Column("kind", CHOICE, "What happened.", "contact", required=True, choices=_choices(EventKind.values)),
+        Column("kind", CHOICE, "What happened. Not level_changed, category_changed or flags_changed: change "
+               "the case in the cases sheet.", "contact", required=True,
+               choices=_choices([k for k in EventKind.values if k not in CASE_CHANGES]), refused=REFUSED_KINDS),
         Column("occurred_on", DATE, "When it happened.", "2026-03-02", required=True),
         Column("staff_code", TEXT, "Who did it; required for cms_contact.", "N01A123", max_length=40),
         Column("report_type", CHOICE, "Required for report_requested and report_completed.", "",

@@ -185,6 +185,9 @@ def _date(column: Column, cell: Cell) -> tuple[Any, str]:
 
 def _choice(column: Column, cell: Cell) -> tuple[Any, str]:
     text = _as_text(cell).lower()
+    refused = dict(column.refused)
+    if text in refused:
+        return text, refused[text]
     if text not in column.choices:
         return text, f"“{text}” is not allowed here. Use one of: {column.allowed}."
     return text, ""

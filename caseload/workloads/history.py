@@ -5,7 +5,7 @@ snapshot can be recomputed (docs/live-updates.md, "Recomputing snapshots", lists
 * who held a case, and in which team: the last allocation spell started by the end of the date, unless it
   had ended by then (a case with no allocation history at all counts with its current holder and team);
 * a case's level, category and flags: undone through the level-, category- and flags-changed events dated
-  after the date (their "from" values); an event without "from" (an imported event, an older row) is passed
+  after the date (their "from" values); an event without "from" (an older row, recorded before changes kept their old values) is passed
   over, so the value after it stands;
 * contracted hours: undone through the audit entries of hours changes made after the date;
 * reductions, reports and support contacts are dated records already and are read by their dates.
