@@ -56,7 +56,7 @@ def score_memberships(
         if version is not None:
             by_version.setdefault(version.pk, (version, []))[1].append(m)
     scored: dict[int, MembershipWorkload] = {}
-    with _collector_paused(len(memberships) >= BULK_SCORING):
+    with collector_paused(len(memberships) >= BULK_SCORING):
         for version, group in by_version.values():
             scheme = domain_scheme(version)
             people, contacts = practitioner_inputs(scheme, group, on, past)
@@ -66,7 +66,7 @@ def score_memberships(
 
 
 @contextmanager
-def _collector_paused(paused: bool) -> Iterator[None]:
+def collector_paused(paused: bool) -> Iterator[None]:
     """Pause Python's cyclic garbage collector while many memberships' inputs and results are built. They
     are hundreds of thousands of small immutable values with no reference cycles, which reference counting
     frees; the collector would only walk them again and again as the heap grows (about 2 of 5 seconds for
