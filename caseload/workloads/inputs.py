@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 STATUS_FLAGS = ("dormant", "inactive")
 
 
+# Up to this many practitioners, inputs are read by their ids; beyond it (a daily or full recalculation), by
+# their teams or for everyone, then picked in Python: long `IN` lists cost more than the rows they save.
+FEW_PRACTITIONERS = 50
+
 # The columns of a case that `case_values_input` takes, in order, for `values_list`.
 CASE_INPUT_FIELDS = (
     "reference",
@@ -174,38 +178,51 @@ def practitioner_inputs(
 def _reductions_by_membership(memberships: list[TeamMembership]) -> dict[int, tuple[ReductionInput, ...]]:
     """The memberships' reductions that are not deleted (whether each counts on the date is the scheme's to
     say), newest first, in one query of plain values."""
+    wanted = {m.pk for m in memberships}
     rows = (
-        Reduction.objects.filter(is_deleted=False, membership_id__in=[m.pk for m in memberships])
+        Reduction.objects.filter(is_deleted=False, **_of_memberships(memberships))
         .order_by("membership_id", "-effective_from", "pk")
         .values_list("membership_id", "reason__code", "hours", "effective_from", "effective_to", "is_deleted")
     )
     by_membership: dict[int, list[ReductionInput]] = defaultdict(list)
     for membership_id, *values in rows:
-        by_membership[membership_id].append(ReductionInput(*values))
+        if membership_id in wanted:
+            by_membership[membership_id].append(ReductionInput(*values))
     return {pk: tuple(reductions) for pk, reductions in by_membership.items()}
 
 
 def _responsibilities_by_membership(
     memberships: list[TeamMembership], on: dt.date
 ) -> dict[int, tuple[ExtraResponsibilityInput, ...]]:
+    wanted = {m.pk for m in memberships}
     rows = (
         Responsibility.objects.active_on(on)
-        .filter(membership_id__in=[m.pk for m in memberships])
+        .filter(**_of_memberships(memberships))
         .order_by("membership_id", "code", "pk")
         .values_list("membership_id", "code", "quantity")
     )
     by_membership: dict[int, list[ExtraResponsibilityInput]] = defaultdict(list)
     for membership_id, code, quantity in rows:
-        by_membership[membership_id].append(ExtraResponsibilityInput(code=code, quantity=quantity))
+        if membership_id in wanted:
+            by_membership[membership_id].append(ExtraResponsibilityInput(code=code, quantity=quantity))
     return {pk: tuple(extras) for pk, extras in by_membership.items()}
 
 
 def _index_for(practitioner_ids: set[int], on: dt.date) -> MembershipIndex:
-    return MembershipIndex.from_rows(
-        TeamMembership.objects.current(on)
-        .filter(practitioner_id__in=practitioner_ids)
-        .values_list("pk", "practitioner_id", "team_id")
-    )
+    """The index of these practitioners' current memberships. For many practitioners, of everyone's (a few
+    tens of thousands of small rows): the same answers for them, without an `IN` list of thousands of ids."""
+    current = TeamMembership.objects.current(on)
+    if len(practitioner_ids) <= FEW_PRACTITIONERS:
+        current = current.filter(practitioner_id__in=practitioner_ids)
+    return MembershipIndex.from_rows(current.values_list("pk", "practitioner_id", "team_id"))
+
+
+def _of_memberships(memberships: list[TeamMembership]) -> dict[str, Any]:
+    """A filter on `membership_id` for these memberships: by their ids when they are few, else by their teams
+    (a short `IN` list; the caller drops rows of other memberships of those teams)."""
+    if len(memberships) <= FEW_PRACTITIONERS:
+        return {"membership_id__in": [m.pk for m in memberships]}
+    return {"membership__team_id__in": sorted({m.team_id for m in memberships})}
 
 
 def _open_cases_by_membership(memberships: list[TeamMembership]) -> dict[int, list[CaseInput]]:
@@ -213,10 +230,16 @@ def _open_cases_by_membership(memberships: list[TeamMembership]) -> dict[int, li
     per-value converters: 240,000 cases have over half a million dates), with each distinct date text and
     flags text turned into a value once; the same values as `case_input` of each case."""
     pair_to_membership = {(m.practitioner_id, m.team_id): m.pk for m in memberships}
+    practitioner_ids = {m.practitioner_id for m in memberships}
     held = Case.objects.filter(
         status=CaseStatus.ACTIVE,
-        practitioner_id__in={m.practitioner_id for m in memberships},
         team_id__in={m.team_id for m in memberships},
+        # For many memberships, every held case of their teams; the (holder, team) pairs pick theirs below.
+        **(
+            {"practitioner_id__in": practitioner_ids}
+            if len(practitioner_ids) <= FEW_PRACTITIONERS
+            else {"practitioner_id__isnull": False}
+        ),
     ).order_by("reference")
     # The flags come as their JSON text, parsed once per distinct text (a few dozen) rather than per case.
     # Dates as ISO text too: SQLite's driver would otherwise parse half a million of them one by one.
@@ -320,7 +343,6 @@ def _reports_by_membership(
     return by_membership
 
 
-FEW_PRACTITIONERS = 50
 CMS_COLUMNS = (
     "contact_type", "occurred_on", "case__reference", "practitioner_id", "case__practitioner_id",
     "case__team_id", "case_id",
@@ -357,11 +379,15 @@ def _cms_contacts(
         }
         events = sorted(found.values(), key=lambda row: (row[2], row[1], row[7]))
     else:
-        events = list(
-            in_window.filter(Q(practitioner_id__in=practitioner_ids) | Q(case_id__in=held_cases)).values_list(
-                *CMS_COLUMNS, "pk"
-            )
-        )
+        # Every support contact of the window (a few tens of thousands for the country), kept when done by
+        # or on a case held by these practitioners: no `IN` lists of thousands of ids.
+        held_set = set(held_cases) if past else None
+        events = [
+            row
+            for row in in_window.values_list(*CMS_COLUMNS, "pk")
+            if row[3] in practitioner_ids
+            or (row[6] in held_set if held_set is not None else row[4] in practitioner_ids)
+        ]
     rows = [(*row[:4], *past.last_holder(row[6], row[4], row[5])) if past else row[:6] for row in events]
     index = _index_for({row[3] for row in rows} | {row[4] for row in rows if row[4]}, on)
     contacts = []

@@ -112,3 +112,57 @@ def test_support_contacts_move_points_from_holder_to_doer(legacy_team):
 
 def test_a_team_without_a_scheme_has_no_workload(org):
     assert team_workload(org.team, ON) is None
+
+
+def test_many_memberships_are_read_by_team_with_the_same_results(legacy_team, org, monkeypatch):
+    """Beyond FEW_PRACTITIONERS the inputs are read by team or for everyone and picked in Python; the
+    results must equal those read by ids (today's state and a recomputed past day)."""
+    from caseload.organisations.tests.factories import ResponsibilityFactory
+    from caseload.workloads import inputs
+    from caseload.workloads.history import past_state
+    from caseload.workloads.inputs import current_memberships
+    from caseload.workloads.selectors import score_memberships
+
+    team_b = org.team_b
+    team_a_people = [officer(legacy_team) for _ in range(4)]
+    team_b_people = [officer(team_b, hours="30") for _ in range(2)]
+    both = TeamMembershipFactory(practitioner=team_a_people[0].practitioner, team=team_b)
+    outsider = officer(org.other_team)  # not measured under this scheme, and not scored below
+    levels = ["A3", "C2", "D0", ""]
+    for number, member in enumerate([*team_a_people, *team_b_people, both]):
+        CaseFactory.create_batch(
+            2,
+            team=member.team,
+            practitioner=member.practitioner,
+            category="community",
+            level=levels[number % 4],
+        )
+    ReductionFactory(membership=team_a_people[1], reason=ReductionReason.objects.first())
+    ResponsibilityFactory(membership=team_b_people[0])
+    held = CaseFactory(team=legacy_team, practitioner=team_a_people[2].practitioner, level="A3")
+    for doer in (team_a_people[3], team_b_people[1], outsider):  # same team, other team, other division
+        CaseEventFactory(
+            case=held,
+            kind="cms_contact",
+            contact_type="CMS03",
+            practitioner=doer.practitioner,
+            occurred_on=ON - dt.timedelta(days=2),
+        )
+    CaseEventFactory(
+        case__team=team_b,
+        kind="report_completed",
+        report_type="court_standard",
+        practitioner=both.practitioner,
+        occurred_on=ON - dt.timedelta(days=3),
+    )
+    memberships = [m for m in current_memberships(ON) if m.team_id in {legacy_team.pk, team_b.pk}]
+    by_ids = score_memberships(memberships, ON)
+    by_ids_past = score_memberships(memberships, ON, past_state(ON))
+    monkeypatch.setattr(inputs, "FEW_PRACTITIONERS", 0)
+    by_team = score_memberships(memberships, ON)
+    by_team_past = score_memberships(memberships, ON, past_state(ON))
+
+    assert len(by_ids) == 7
+    assert any(m.result.items and any(i.kind == "cms" for i in m.result.items) for m in by_ids)
+    assert [(m.membership.pk, m.result) for m in by_team] == [(m.membership.pk, m.result) for m in by_ids]
+    assert [m.result for m in by_team_past] == [m.result for m in by_ids_past]
