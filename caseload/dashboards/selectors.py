@@ -133,7 +133,9 @@ def _latest(values: Iterable[Any]) -> dt.datetime | None:
 
 def schemes_by_version(version_ids: set[int]) -> dict[Hashable, Scheme]:
     """The points engine's scheme for each scheme version id (one query; parsing is cached per process)."""
-    return {v.pk: domain_scheme(v) for v in SchemeVersion.objects.filter(pk__in=version_ids)}
+    return {
+        v.pk: domain_scheme(v) for v in SchemeVersion.objects.filter(pk__in=version_ids).defer("definition")
+    }
 
 
 def current_children(units: QuerySet[OrgUnit], unit: OrgUnit, on: dt.date) -> list[OrgUnit]:

@@ -33,6 +33,7 @@ class Scheme(TimeStampedModel):
         return (
             self.versions.filter(status=SchemeVersion.Status.PUBLISHED, effective_from__lte=on)
             .order_by("-effective_from")
+            .defer("definition")  # large; `domain_scheme` fetches it once per process when first needed
             .first()
         )
 

@@ -201,8 +201,13 @@ _PARSED_LIMIT = 64
 
 def domain_scheme(version: SchemeVersion) -> DomainScheme:
     """The points engine's scheme for a version's definition, parsed once per process for each distinct
-    definition (keyed by its hash, so a reused id or a draft edit can never return a stale scheme)."""
-    key = hashlib.sha256(json.dumps(version.definition, sort_keys=True).encode()).hexdigest()
+    definition. A published version never changes (`update_draft` refuses), so it is known by its id and
+    last save; a draft by its definition's hash, so an edit can never return a stale scheme. A published
+    version's definition is therefore only read (or, when deferred, fetched) the first time."""
+    if version.status == SchemeVersion.Status.PUBLISHED and version.pk is not None:
+        key = f"published:{version.pk}:{version.updated_at.isoformat()}"
+    else:
+        key = hashlib.sha256(json.dumps(version.definition, sort_keys=True).encode()).hexdigest()
     if key not in _PARSED:
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.pop(next(iter(_PARSED)))
