@@ -28,7 +28,12 @@ from caseload.workloads.affected import affected_by_scheme_version
 from caseload.workloads.history import past_state
 from caseload.workloads.inputs import current_memberships
 from caseload.workloads.models import UnitSnapshot, Workload, WorkloadSnapshot
-from caseload.workloads.selectors import MembershipWorkload, score_memberships
+from caseload.workloads.selectors import (
+    BULK_SCORING,
+    MembershipWorkload,
+    collector_paused,
+    score_memberships,
+)
 
 PERCENT_PLACES = Decimal("0.0001")
 FTE_PLACES = Decimal("0.01")
@@ -56,7 +61,9 @@ def recalculate(
     ids = sorted({m if isinstance(m, int) else m.pk for m in memberships})
     if not ids:
         return []
-    with transaction.atomic():
+    # For many memberships, the collector is paused from reading them to storing their figures, not only
+    # while scoring: the tens of thousands of model instances read first cost as much again in collections.
+    with collector_paused(len(ids) >= BULK_SCORING), transaction.atomic():
         return _store(_score_locked(ids, on or timezone.localdate()), ids, reason)
 
 
