@@ -42,6 +42,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` (exact spelling); raises on anything else. Unset or blank gives `default`."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     """A comma-separated list, blank items dropped."""
     raw = os.environ.get(name)

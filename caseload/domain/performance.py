@@ -9,8 +9,14 @@ event and stops it at the first completing event on or after the start. Each clo
 * **pending**: not completed, and not yet due.
 
 Completions after the "as of" date are ignored, so a past month is assessed as it stood at its end.
-The due date is the start plus `days` calendar days, or the date of the `days`-th working day (Monday to
-Friday) after the start; bank holidays are not known to the engine and count as working days.
+The due date is the start plus `days` calendar days, or the date of the `days`-th working day after the start:
+Monday to Friday, except the bank holidays passed in (`holidays`, a set of dates: the engine stays pure and the
+caller chooses the calendar, caseload/reports/bank_holidays.py).
+
+A **recurring** indicator (`then_every`) is a chain: the first clock as above, then each completion starts
+the next clock on the completion date, due `then_every` days (or working days) later. There is one open clock
+at a time: a missed clock stays overdue until the late completion, which then starts the next one. Clocks
+still open when the case closed and due after its closed date are not counted (the work was no longer needed).
 
 % on time = on time ÷ (on time + late + overdue) × 100: clocks not yet due are left out, so a team is
 neither rewarded nor penalised for work that is not yet due.
@@ -20,10 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from caseload.domain.reader import Node
@@ -72,7 +79,17 @@ def parse_performance(node: Node, categories: object) -> Performance:
     for code, entry in node.items("indicators"):
         if not entry.is_mapping():
             continue
-        entry.only("name", "starts", "completed_by", "days", "day_basis", "categories", "contact_types")
+        entry.only(
+            "name",
+            "starts",
+            "completed_by",
+            "days",
+            "day_basis",
+            "then_every",
+            "then_day_basis",
+            "categories",
+            "contact_types",
+        )
         starts = entry.text("starts")
         if starts and starts not in CASE_DATES and starts not in EVENT_KINDS:
             entry.problem(f"must be {' or '.join(CASE_DATES)}, or a case event kind", "starts")
@@ -86,6 +103,12 @@ def parse_performance(node: Node, categories: object) -> Performance:
         for category in wanted:
             if category not in known:
                 entry.problem(f"unknown category {category!r}", "categories")
+        then_every = entry.optional_integer("then_every", 1, MAX_DAYS)
+        then_day_basis = None
+        if entry.has("then_day_basis"):
+            then_day_basis = DayBasis(entry.choice("then_day_basis", tuple(DayBasis)))
+            if not entry.has("then_every"):
+                entry.problem("needs then_every (the interval of the follow-on clocks)", "then_day_basis")
         indicators.append(
             Indicator(
                 code=code,
@@ -96,6 +119,8 @@ def parse_performance(node: Node, categories: object) -> Performance:
                 day_basis=DayBasis(entry.choice("day_basis", tuple(DayBasis), DayBasis.CALENDAR)),
                 categories=wanted,
                 contact_types=entry.texts("contact_types"),
+                then_every=then_every,
+                then_day_basis=then_day_basis,
             )
         )
     return Performance(tuple(indicators))
@@ -112,6 +137,10 @@ def dump_performance(performance: Performance) -> dict[str, Any]:
             "days": indicator.days,
             "day_basis": str(indicator.day_basis),
         }
+        if indicator.then_every is not None:
+            entry["then_every"] = indicator.then_every
+        if indicator.then_day_basis is not None:
+            entry["then_day_basis"] = str(indicator.then_day_basis)
         if indicator.categories:
             entry["categories"] = list(indicator.categories)
         if indicator.contact_types:
@@ -130,22 +159,39 @@ class Outcome(StrEnum):
     PENDING = "pending"
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date of the `days`-th Monday-to-Friday day after `start` (`start` itself when `days` is 0)."""
+NO_HOLIDAYS: frozenset[dt.date] = frozenset()
+
+
+def add_working_days(start: dt.date, days: int, holidays: frozenset[dt.date] = NO_HOLIDAYS) -> dt.date:
+    """The date of the `days`-th working day after `start` (`start` itself when `days` is 0): Monday to
+    Friday, skipping the dates in `holidays`."""
+    return _add_working_days(start, days, holidays)
+
+
+@lru_cache(maxsize=32768)  # a report asks for the same few timescales from the same dates many times
+def _add_working_days(start: dt.date, days: int, holidays: frozenset[dt.date]) -> dt.date:
     day = start
     remaining = days
     while remaining > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in holidays:
             remaining -= 1
     return day
 
 
-def due_date(indicator: Indicator, start: dt.date) -> dt.date:
-    """Start + `days` calendar days, or the `days`-th working day after the start."""
-    if indicator.day_basis is DayBasis.WORKING:
-        return add_working_days(start, indicator.days)
-    return start + dt.timedelta(days=indicator.days)
+def due_date(
+    indicator: Indicator, start: dt.date, holidays: frozenset[dt.date] = NO_HOLIDAYS, *, repeat: bool = False
+) -> dt.date:
+    """Start + `days` calendar days, or the `days`-th working day after the start; with `repeat`, the due
+    date of a follow-on clock of a recurring indicator (`then_every` on `then_day_basis`)."""
+    days, basis = indicator.days, indicator.day_basis
+    if repeat:
+        if indicator.then_every is None:
+            raise ValueError(f"indicator {indicator.code!r} does not recur")
+        days, basis = indicator.then_every, indicator.repeat_basis
+    if basis is DayBasis.WORKING:
+        return add_working_days(start, days, holidays)
+    return start + dt.timedelta(days=days)
 
 
 def outcome(due: dt.date, completed: dt.date | None, as_of: dt.date) -> Outcome:
@@ -172,6 +218,7 @@ class CaseFacts:
     events: tuple[Event, ...]
     holder: int | None = None
     team: int | None = None
+    closed: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,41 +238,92 @@ def _completes(indicator: Indicator, event: Event) -> bool:
     return not indicator.contact_types or event.contact_type in indicator.contact_types
 
 
-def clocks(indicator: Indicator, case: CaseFacts, as_of: dt.date) -> list[Clock]:
-    """The indicator's clocks on one case, as of a date.
-
-    A case date (`case_start`, `case_received`) starts one clock; an event kind starts a clock at each of
-    its occurrences, each stopped by the next completing event on or after it that no earlier clock used.
-    Nothing for a category the indicator does not cover, a missing start date or a start after `as_of`."""
-    if indicator.categories and case.category not in indicator.categories:
-        return []
+def _starts(indicator: Indicator, case: CaseFacts) -> list[dt.date]:
     if indicator.starts == CASE_START:
-        starts = [case.start] if case.start is not None else []
-    elif indicator.starts == CASE_RECEIVED:
-        starts = [case.received]
-    else:
-        starts = sorted(e.on for e in case.events if e.kind == indicator.starts)
-    completions = sorted(e.on for e in case.events if _completes(indicator, e))
-    result = []
+        return [case.start] if case.start is not None else []
+    if indicator.starts == CASE_RECEIVED:
+        return [case.received]
+    return sorted(e.on for e in case.events if e.kind == indicator.starts)
+
+
+def _one_off(
+    indicator: Indicator, starts: list[dt.date], completions: list[dt.date], holidays: frozenset[dt.date]
+) -> list[tuple[dt.date, dt.date, dt.date | None]]:
+    """(started, due, completed) for each start: stopped by the first completion on or after it; an event
+    start uses up its completion, so a second report requested needs a second report completed."""
+    found = []
     for started in starts:
-        if started > as_of:
-            continue
         completed = next((day for day in completions if day >= started), None)
         if completed is not None and indicator.starts not in CASE_DATES:
             completions.remove(completed)
-        due = due_date(indicator, started)
-        result.append(
-            Clock(
-                indicator.code,
-                started,
-                due,
-                completed,
-                outcome(due, completed, as_of),
-                case.holder,
-                case.team,
-            )
+        found.append((started, due_date(indicator, started, holidays), completed))
+    return found
+
+
+def _chain(
+    indicator: Indicator,
+    started: dt.date,
+    completions: list[dt.date],
+    as_of: dt.date,
+    holidays: frozenset[dt.date],
+) -> list[tuple[dt.date, dt.date, dt.date | None]]:
+    """(started, due, completed) along a recurring indicator's chain: the first clock is stopped by the first
+    completion on or after its start, each later clock by the first completion after its start (several
+    completions on one day count once), and each completion starts the next clock. It ends at the open clock,
+    or at a clock started after `as_of`, so there are at most len(completions) + 1 clocks."""
+    found = []
+    due = due_date(indicator, started, holidays)
+    pending = iter(completions)
+    completed = next((day for day in pending if day >= started), None)
+    while True:
+        found.append((started, due, completed))
+        if completed is None or completed > as_of:
+            return found
+        started = completed
+        due = due_date(indicator, started, holidays, repeat=True)
+        completed = next((day for day in pending if day > started), None)
+
+
+def _counted(completed: dt.date | None, due: dt.date, closed: dt.date | None) -> bool:
+    """Not counted: a clock still open when the case closed whose due date falls after the closed date."""
+    if closed is None or due <= closed:
+        return True
+    return completed is not None and completed <= closed
+
+
+def clocks(
+    indicator: Indicator, case: CaseFacts, as_of: dt.date, holidays: frozenset[dt.date] = NO_HOLIDAYS
+) -> list[Clock]:
+    """The indicator's clocks on one case, as of a date, oldest first.
+
+    A case date (`case_start`, `case_received`) starts one clock; an event kind starts a clock at each of
+    its occurrences, each stopped by the next completing event on or after it that no earlier clock used.
+    A recurring indicator starts one chain at its first start (module docstring). Nothing for a category the
+    indicator does not cover, a missing start date or a start after `as_of`; clocks open at the case's
+    closing and due after it are left out."""
+    if indicator.categories and case.category not in indicator.categories:
+        return []
+    starts = _starts(indicator, case)
+    completions = sorted(e.on for e in case.events if _completes(indicator, e))
+    if not indicator.recurs:
+        found = _one_off(indicator, starts, completions, holidays)
+    elif starts:
+        found = _chain(indicator, starts[0], completions, as_of, holidays)
+    else:
+        found = []
+    return [
+        Clock(
+            indicator.code,
+            started,
+            due,
+            completed,
+            outcome(due, completed, as_of),
+            case.holder,
+            case.team,
         )
-    return result
+        for started, due, completed in found
+        if started <= as_of and _counted(completed, due, case.closed)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,10 +367,42 @@ def clocks_due_between(
     first: dt.date,
     last: dt.date,
     as_of: dt.date,
+    holidays: frozenset[dt.date] = NO_HOLIDAYS,
 ) -> dict[str, list[Clock]]:
     """Per indicator code, the clocks of the cases whose due date falls in [first, last], as of a date."""
     found: dict[str, list[Clock]] = {indicator.code: [] for indicator in performance.indicators}
     for indicator in performance.indicators:
         for case in cases:
-            found[indicator.code].extend(c for c in clocks(indicator, case, as_of) if first <= c.due <= last)
+            found[indicator.code].extend(
+                c for c in clocks(indicator, case, as_of, holidays) if first <= c.due <= last
+            )
+    return found
+
+
+Period = tuple[dt.date, dt.date]
+
+
+def clocks_due_in_periods(
+    performance: Performance,
+    cases: Sequence[CaseFacts],
+    periods: Sequence[Period],
+    today: dt.date,
+    holidays: frozenset[dt.date] = NO_HOLIDAYS,
+) -> list[dict[str, list[Clock]]]:
+    """For each period (first, last), what `clocks_due_between` gives as of min(last, today): each period
+    assessed as it stood at its end (or today), with every case's clocks worked out once.
+
+    This holds because a clock's start, due date and completion do not depend on the "as of" date; only its
+    outcome does, and a clock due by the end of a period started by then (a test checks the equality)."""
+    found: list[dict[str, list[Clock]]] = [
+        {indicator.code: [] for indicator in performance.indicators} for _ in periods
+    ]
+    ends = [min(last, today) for _, last in periods]
+    for indicator in performance.indicators:
+        for case in cases:
+            for clock in clocks(indicator, case, today, holidays):
+                for index, (first, last) in enumerate(periods):
+                    if first <= clock.due <= last:
+                        assessed = outcome(clock.due, clock.completed, ends[index])
+                        found[index][indicator.code].append(replace(clock, outcome=assessed))
     return found

@@ -304,7 +304,10 @@ class DayBasis(StrEnum):
 class Indicator:
     """A timeliness indicator: the clock starts at `starts` (`case_start`, `case_received` or an event kind)
     and stops at the first event of a `completed_by` kind on or after it; on time when that is within
-    `days` (calendar or working days). Empty `categories` means every category (docs/scheme-format.md)."""
+    `days` (calendar or working days). Empty `categories` means every category (docs/scheme-format.md).
+
+    With `then_every`, the indicator recurs: each completion starts the next clock, due `then_every` days
+    later, counted on `then_day_basis` (None: the same basis as `day_basis`)."""
 
     code: str
     name: str
@@ -314,6 +317,17 @@ class Indicator:
     day_basis: DayBasis = DayBasis.CALENDAR
     categories: tuple[str, ...] = ()
     contact_types: tuple[str, ...] = ()
+    then_every: int | None = None
+    then_day_basis: DayBasis | None = None
+
+    @property
+    def recurs(self) -> bool:
+        return self.then_every is not None
+
+    @property
+    def repeat_basis(self) -> DayBasis:
+        """How the follow-on clocks count days."""
+        return self.then_day_basis or self.day_basis
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ The mix follows what the services see: probation caseloads weighted to tiers C, 
 custody and licence work; children's cases in sibling groups; adult assessments, reviews, safeguarding
 enquiries and DoLS. About 3% of each team's open cases wait for allocation.
 
+Social-care cases also get the visits, reviews and assessments the presets' timeliness indicators time
+(demo_milestones).
+
 Each case holder is given work until the points engine puts them near their load (demo_sizing), so their
 caseload follows their grade, hours, reductions and extra responsibilities under the team's scheme."""
 
@@ -19,6 +22,7 @@ from django.utils import timezone
 from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus, EventKind, ReallocationReason
 from caseload.domain.values import ReportInput
 from caseload.nonprod import codes
+from caseload.nonprod.demo_milestones import milestone_events
 from caseload.nonprod.demo_sizing import Draw, Sizer
 from caseload.nonprod.names import FIRST_NAMES, LAST_NAMES
 from caseload.organisations.models import OrgUnit, Practitioner, TeamMembership
@@ -101,6 +105,7 @@ class CaseBuilder:
         self.cases: list[Case] = []
         self.allocations: list[CaseAllocation] = []
         self.events: list[CaseEvent] = []
+        self.allocated: dict[int, dt.date] = {}  # id(case) -> its first allocation date
         self.serials = dict.fromkeys(REFERENCE_PREFIX, 100000)
         self.sibling_groups = 0
 
@@ -110,6 +115,9 @@ class CaseBuilder:
             teams.setdefault(post.team, []).append(post)
         for team, team_posts in teams.items():
             self._team(team, [p for p in team_posts if p.load])
+        # Seeded from the generator's state without drawing from it, so the cases stay as they were.
+        milestones = random.Random(repr(self.rng.getstate()))
+        self.events += milestone_events(milestones, self.cases, self.allocated, self.today)
         Case.objects.bulk_create(self.cases, batch_size=500)
         CaseAllocation.objects.bulk_create(self.allocations, batch_size=1000)
         CaseEvent.objects.bulk_create(self.events, batch_size=1000)
@@ -280,6 +288,7 @@ class CaseBuilder:
             )
         )
         kind = EventKind.REALLOCATED if previous else EventKind.ALLOCATED
+        self.allocated.setdefault(id(case), start)
         details = {
             "from": previous.practitioner.pk if previous else None,
             "to": post.practitioner.pk,

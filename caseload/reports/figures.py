@@ -4,10 +4,12 @@ sum and ratio is the engine's."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -23,10 +25,11 @@ from caseload.domain.equity import (
     histogram,
     team_capacity_of,
 )
-from caseload.domain.performance import CaseFacts, Clock, Tally, clocks_due_between, tally
+from caseload.domain.performance import CaseFacts, Clock, Period, Tally, clocks_due_in_periods, tally
 from caseload.domain.scheme import Indicator, Scheme
 from caseload.organisations.models import OrgUnit
 from caseload.reports import selectors
+from caseload.reports.bank_holidays import bank_holidays
 from caseload.reports.selectors import MemberFigures
 
 TREND_WEEKS = 12
@@ -124,6 +127,19 @@ class PerformanceRow:
 
 
 @dataclass(frozen=True)
+class TrendMonth:
+    """The unit's timeliness of the work due in one month, assessed as of its end (or today), beside its
+    workload % from the unit's last snapshot in that month (None: no snapshot that month)."""
+
+    first: dt.date
+    last: dt.date
+    as_of: dt.date
+    tallies: dict[str, Tally]
+    workload_percent: Decimal | None
+    snapshot_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class PerformanceReport:
     unit: OrgUnit
     first: dt.date
@@ -133,10 +149,25 @@ class PerformanceReport:
     overall: PerformanceRow
     children: tuple[PerformanceRow, ...]
     people: tuple[PerformanceRow, ...] = field(default=())
+    trend: tuple[TrendMonth, ...] = field(default=())
 
 
 def _tallies(indicators: Sequence[Indicator], found: Sequence[Clock]) -> dict[str, Tally]:
     return {i.code: tally(c for c in found if c.indicator == i.code) for i in indicators}
+
+
+def last_months(today: dt.date, months: int) -> list[Period]:
+    """The first and last day of each of the `months` months up to and including today's, oldest first."""
+    periods = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        periods.append((dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return periods[::-1]
+
+
+#: How far back cases are read: clocks falling due in a period may have started this long before it.
+LOOK_BACK = dt.timedelta(days=3 * 365)
 
 
 def performance_report(
@@ -147,10 +178,13 @@ def performance_report(
     today: dt.date,
     *,
     people: bool = False,
+    trend_months: int = 0,
 ) -> PerformanceReport:
     """Clocks due between `first` and `last`, assessed as of `min(last, today)`, for the unit, each child
     unit and (when `people`) each practitioner holding the cases, each with their current workload. Each
-    team's cases are measured under its members' scheme (else the unit's)."""
+    team's cases are measured under its members' scheme (else the unit's). With `trend_months`, also the
+    unit's timeliness in each of the last `trend_months` months with its workload % then, from the same
+    single read of the cases. Working days skip the bank holidays of `CASELOAD_BANK_HOLIDAYS`."""
     as_of = min(last, today)
     members = selectors.current_members(units, today, names=people)
     schemes = selectors.schemes_of({m.version_id for m in members})
@@ -161,16 +195,23 @@ def performance_report(
         for indicator in scheme.performance.indicators:
             indicators.setdefault(indicator.code, indicator)
     kinds = {k for i in indicators.values() for k in (i.starts, *i.completed_by)}
-    facts, holder_names = selectors.case_facts(units, first - dt.timedelta(days=3 * 365), kinds)
-    found: list[Clock] = []
+    months = last_months(today, trend_months)
+    periods = [(first, last), *months]
+    earliest = min(p[0] for p in periods) - LOOK_BACK
+    facts, holder_names = selectors.case_facts(units, earliest, kinds)
+    holidays = bank_holidays(earliest, max(last, today) + dt.timedelta(days=366))
+    found_in: list[list[Clock]] = [[] for _ in periods]
     by_team: dict[int | None, list[CaseFacts]] = defaultdict(list)
     for case in facts:
         by_team[case.team].append(case)
     for team_id, cases in by_team.items():
         scheme = team_scheme.get(team_id or 0, fallback)
         if scheme is not None:
-            for clocks in clocks_due_between(scheme.performance, cases, first, last, as_of).values():
-                found.extend(clocks)
+            per_period = clocks_due_in_periods(scheme.performance, cases, periods, today, holidays)
+            for index, by_code in enumerate(per_period):
+                for clocks in by_code.values():
+                    found_in[index].extend(clocks)
+    found = found_in[0]
     # By name: a scheme stored as JSON on PostgreSQL (jsonb) does not keep the file's key order.
     listed = tuple(sorted(indicators.values(), key=lambda i: (i.name, i.code)))
     paths = {m.team_id: m.team_path for m in members}
@@ -199,6 +240,7 @@ def performance_report(
             )
             for c in children
         ),
+        trend=_trend(unit, listed, months, found_in[1:], today),
     )
     if not people:
         return report
@@ -215,3 +257,29 @@ def performance_report(
     ]
     rows.sort(key=lambda r: r.label)
     return replace(report, people=tuple(rows))
+
+
+def _trend(
+    unit: OrgUnit,
+    indicators: Sequence[Indicator],
+    months: Sequence[Period],
+    found: Sequence[Sequence[Clock]],
+    today: dt.date,
+) -> tuple[TrendMonth, ...]:
+    if not months:
+        return ()
+    workloads = selectors.last_workload_of_each_month(unit, months[0][0], months[-1][1])
+    trend = []
+    for (first, last), clocks in zip(months, found, strict=True):
+        snapshot = workloads.get((first.year, first.month))
+        trend.append(
+            TrendMonth(
+                first=first,
+                last=last,
+                as_of=min(last, today),
+                tallies=_tallies(indicators, clocks),
+                workload_percent=snapshot[1] if snapshot else None,
+                snapshot_on=snapshot[0] if snapshot else None,
+            )
+        )
+    return tuple(trend)

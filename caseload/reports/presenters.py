@@ -51,6 +51,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     links: tuple[str, ...] = ()  # optional link for each row's first cell
+    none_text: str = NOT_DEFINED  # how the page shows a None cell (a download leaves it empty)
 
     @property
     def head(self) -> list[dict[str, str]]:
@@ -63,7 +64,7 @@ class Table:
         for r, row in enumerate(self.rows):
             cells: list[dict[str, Any]] = []
             for c, value in enumerate(row):
-                cell: dict[str, Any] = {"text": show(value)}
+                cell: dict[str, Any] = {"text": self.none_text if value is None else show(value)}
                 if c and not isinstance(value, str):
                     cell["format"] = "numeric"
                 cells.append(cell)

@@ -5,6 +5,7 @@ rows in a fixed, small number of queries, whatever the size of the subtree."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -93,6 +94,22 @@ def snapshot_days(unit: OrgUnit, first: dt.date, last: dt.date) -> list[dt.date]
     )
 
 
+def last_workload_of_each_month(
+    unit: OrgUnit, first: dt.date, last: dt.date
+) -> dict[tuple[int, int], tuple[dt.date, Decimal]]:
+    """The unit's workload % from its last snapshot in each month between `first` and `last`, keyed by
+    (year, month), with the snapshot date (1 query)."""
+    found: dict[tuple[int, int], tuple[dt.date, Decimal]] = {}
+    rows = (
+        UnitSnapshot.objects.filter(unit=unit, on__gte=first, on__lte=last)
+        .order_by("on")
+        .values_list("on", "workload_percent")
+    )
+    for on, percent in rows:
+        found[(on.year, on.month)] = (on, percent)
+    return found
+
+
 def unit_snapshots(units: QuerySet[OrgUnit], days: list[dt.date]) -> list[UnitSnapshot]:
     """The units' snapshots on the given days (1 query)."""
     return list(UnitSnapshot.objects.filter(unit__in=units, on__in=days).order_by("unit__path", "on"))
@@ -141,6 +158,7 @@ def case_facts(
             "category",
             "received_date",
             "start_date",
+            "closed_date",
             "team_id",
             "practitioner__first_name",
             "practitioner__last_name",
@@ -150,17 +168,22 @@ def case_facts(
     for case in cases:
         if case.practitioner is not None:
             names[case.practitioner.pk] = case.practitioner.full_name
-        facts.append(
-            CaseFacts(
-                category=case.category,
-                received=case.received_date,
-                start=case.start_date,
-                events=tuple(Event(e.kind, e.occurred_on, e.contact_type) for e in case.timeliness_events),
-                holder=case.practitioner_id,
-                team=case.team_id,
-            )
-        )
+        facts.append(facts_of(case, case.timeliness_events))
     return facts, names
+
+
+def facts_of(case: Case, events: Iterable[CaseEvent]) -> CaseFacts:
+    """One case and its events (of the kinds the indicators name) as the performance engine's plain value.
+    Also used for a single case's clocks on the case page (caseload.cases.selectors)."""
+    return CaseFacts(
+        category=case.category,
+        received=case.received_date,
+        start=case.start_date,
+        events=tuple(Event(e.kind, e.occurred_on, e.contact_type) for e in events),
+        holder=case.practitioner_id,
+        team=case.team_id,
+        closed=case.closed_date,
+    )
 
 
 @dataclass(frozen=True)

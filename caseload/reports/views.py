@@ -15,10 +15,17 @@ from caseload.reports import exports
 from caseload.reports.figures import equity_report, performance_report
 from caseload.reports.monthly import monthly_report, neighbours, recent_months, valid_month
 from caseload.reports.monthly_presenters import present_monthly
-from caseload.reports.performance_presenters import performance_export_rows, performance_table, period_text
+from caseload.reports.performance_presenters import (
+    performance_export_rows,
+    performance_table,
+    period_text,
+    present_trend,
+    trend_note,
+)
 from caseload.reports.presenters import Table, present_equity, present_units
 
 PEOPLE_PER_PAGE = 50
+TREND_MONTHS = 12
 
 
 def _unit(request: HttpRequest, unit_id: int) -> OrgUnit:
@@ -65,13 +72,15 @@ def equity(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def performance(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Timeliness of work due this month and the two before it, next to workload."""
+    """Timeliness of work due this month and the two before it, next to workload, and month by month over
+    the last 12 months."""
     unit = _unit(request, unit_id)
     today = timezone.localdate()
     first, last = recent_months(today)
     people = request.scope.sees_individuals  # type: ignore[attr-defined]
-    report = performance_report(unit, request.scope.units.within(unit), first, last, today, people=people)  # type: ignore[attr-defined]
-    units = performance_table(
+    units = request.scope.units.within(unit)  # type: ignore[attr-defined]
+    report = performance_report(unit, units, first, last, today, people=people, trend_months=TREND_MONTHS)
+    by_unit = performance_table(
         "units", f"Timeliness in {unit.name}", "Unit", report, [report.overall, *report.children]
     )
     person_page = Paginator(report.people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
@@ -82,9 +91,11 @@ def performance(request: HttpRequest, unit_id: int) -> HttpResponse:
         report,
         person_page.object_list,
     )
+    trend = present_trend(report)
     tables = {
-        "units": units,
+        "units": by_unit,
         "performance": performance_export_rows(report, [report.overall, *report.children]),
+        **trend.tables,
     }
     if people:
         tables["people"] = performance_export_rows(report, report.people)
@@ -95,10 +106,12 @@ def performance(request: HttpRequest, unit_id: int) -> HttpResponse:
         "page_title": f"Performance: {unit.name}",
         "unit": unit,
         "report": report,
-        "units_table": units,
+        "units_table": by_unit,
         "people_table": persons if people else None,
         "person_page": person_page,
         "period": period_text(first, last),
+        "trend": trend,
+        "trend_note": trend_note(report),
     }
     return render(request, "reports/performance.html", context)
 

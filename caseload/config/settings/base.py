@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
-from caseload.config.env import env_bool, env_int, env_list, env_map, env_str
+from caseload.config.env import env_bool, env_choice, env_int, env_list, env_map, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent
 VAR_DIR = Path(env_str("CASELOAD_VAR_DIR", str(BASE_DIR / "var")))
@@ -174,6 +174,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The bank holidays that working-day timescales skip (docs/deployment.md): England and Wales, Scotland,
+# Northern Ireland, or none (Monday to Friday only). Computed locally by the `holidays` package.
+CASELOAD_BANK_HOLIDAYS = env_choice(
+    "CASELOAD_BANK_HOLIDAYS", ("GB-ENG", "GB-SCT", "GB-NIR", "none"), "GB-ENG"
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

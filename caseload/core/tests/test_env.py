@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from caseload.config.env import env_map, env_required_list
+from caseload.config.env import env_choice, env_map, env_required_list
 
 
 def test_env_map_reads_pairs_in_order(monkeypatch):
@@ -34,3 +34,13 @@ def test_env_required_list(monkeypatch):
     monkeypatch.setenv("X_HOSTS", " , ")
     with pytest.raises(ImproperlyConfigured, match="X_HOSTS must be set: hosts"):
         env_required_list("X_HOSTS", "hosts")
+
+
+def test_env_choice_takes_one_of_the_choices(monkeypatch):
+    monkeypatch.delenv("X_CHOICE", raising=False)
+    assert env_choice("X_CHOICE", ("GB-ENG", "none"), "GB-ENG") == "GB-ENG"
+    monkeypatch.setenv("X_CHOICE", " none ")
+    assert env_choice("X_CHOICE", ("GB-ENG", "none"), "GB-ENG") == "none"
+    monkeypatch.setenv("X_CHOICE", "gb-eng")  # the spelling is exact
+    with pytest.raises(ImproperlyConfigured, match="X_CHOICE='gb-eng' is not one of: GB-ENG, none"):
+        env_choice("X_CHOICE", ("GB-ENG", "none"), "GB-ENG")

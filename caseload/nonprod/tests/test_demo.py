@@ -31,6 +31,7 @@ from caseload.organisations.models import (
     TeamMembership,
 )
 from caseload.organisations.tests.factories import OrgUnitFactory
+from caseload.reports.figures import performance_report
 from caseload.workloads.selectors import team_workload
 
 DEMO_DAY = dt.datetime(2026, 3, 16, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -282,6 +283,34 @@ def test_cms_contacts_are_recent_and_by_someone_in_the_team_other_than_the_holde
     for contact in contacts:
         assert contact.practitioner_id != contact.case.practitioner_id
         assert (contact.case.team_id, contact.practitioner_id) in members
+
+
+def test_social_care_milestones_give_the_performance_trend_recurring_clocks(demo):
+    milestones = CaseEvent.objects.filter(
+        kind__in=[EventKind.VISIT, EventKind.REVIEW, EventKind.ASSESSMENT_COMPLETED]
+    )
+    assert not milestones.filter(case__service=codes.PROBATION).exists()
+    assert not milestones.filter(case__closed_date__lt=F("occurred_on")).exists()
+    visits = milestones.filter(kind=EventKind.VISIT)
+    assert set(visits.values_list("case__category", flat=True)) == {
+        "child-protection",
+        "child-in-need",
+        "looked-after-child",
+    }
+    assert min(visits.values_list("occurred_on", flat=True)) >= TODAY - dt.timedelta(days=400)
+    children = OrgUnit.objects.get(code="NSP-CS")
+    report = performance_report(
+        children, OrgUnit.objects.within(children), TODAY.replace(day=1), TODAY, TODAY, trend_months=12
+    )
+    assert len(report.trend) == 12
+    for month in report.trend:
+        visits_due = month.tallies["cp-visit"]
+        # about two clocks a month per child protection case, mostly on time, some late
+        assert visits_due.due > 50, month.first
+        assert 60 <= (visits_due.percent_on_time or 0) < 100, month.first
+    adults = OrgUnit.objects.get(code="NSP-AC")
+    report = performance_report(adults, OrgUnit.objects.within(adults), TODAY, TODAY, TODAY, trend_months=12)
+    assert sum(m.tallies["plan-review"].due for m in report.trend) > 100
 
 
 # --- Reductions and users ----------------------------------------------------------------------------------

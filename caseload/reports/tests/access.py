@@ -52,6 +52,11 @@ CHECKS = [
     Check(
         "reports:performance", lambda w: reverse("reports:performance", args=[w.org.other_team.pk]), _south()
     ),
+    Check(
+        "reports:performance",
+        lambda w: reverse("reports:performance", args=[w.org.team.pk]) + "?download=trend&format=csv",
+        _in_scope_of_all(),
+    ),
     Check("reports:monthly", lambda w: _month(w, w.org.team), _in_scope_of_all()),
     Check("reports:monthly", lambda w: _month(w, w.org.other_team), _south()),
     Check("reports:monthly", lambda w: _month(w, w.org.team) + "?format=xlsx", _in_scope_of_all()),

@@ -7,6 +7,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from caseload.core.tests.factories import TEST_PASSWORD
 from caseload.reports.tests.conftest import measured  # noqa: F401 (a fixture)
@@ -36,7 +37,14 @@ def test_senior_leader_reads_equity_and_the_monthly_report(page, measured, senio
     check_accessibility(page, "reports-equity")
 
     page.get_by_role("link", name="Performance of North Area").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Performance of North Area")
     assert "100.0% on time (1 of 1 due)" in page.locator("main").inner_text()
+    trend = "First appointment within 5 days of sentence: % on time in North Area, month by month"
+    expect(page.get_by_role("img", name=trend)).to_be_visible()
+    page.locator("details", has=page.locator("caption", has_text=trend)).get_by_text(
+        "Show the figures as a table"
+    ).click()
+    expect(page.get_by_role("table", name=trend)).to_contain_text("March 2026 (to 16 March)")
     check_accessibility(page, "reports-performance")
 
     page.goto("/reports/")
