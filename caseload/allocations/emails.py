@@ -115,6 +115,29 @@ def approval_decided(request: ApprovalRequest, *, actor: User | None) -> None:
     )
 
 
+def approval_withdrawn(request: ApprovalRequest, *, actor: User | None) -> None:
+    """To the requester: their request no longer applies (the case was allocated or closed another way)."""
+    if request.requested_by is None:
+        return
+    _notify(
+        to=[request.requested_by],
+        subject=f"Approval request for case {request.case.reference} withdrawn",
+        template="allocations/email/approval_withdrawn",
+        context={
+            "request": request,
+            "case": request.case,
+            "practitioner": request.membership.practitioner.full_name,
+            "reason": request.comment,
+            "withdrawn_by": str(request.withdrawn_by) if request.withdrawn_by else "",
+            "link": reverse("allocations:approval", args=[request.pk]),
+        },
+        kind="allocations.approval_withdrawn",
+        related=request,
+        actor=actor,
+        dedupe_key=f"allocations.approval.{request.pk}.withdrawn",
+    )
+
+
 def case_waiting(escalation: WaitingEscalation, recipients: list[User]) -> None:
     case = escalation.case
     _notify(

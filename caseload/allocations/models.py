@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from caseload.cases.models import Case, CaseAllocation, ReallocationReason
+from caseload.cases.models import Case, CaseAllocation, CaseStatus, ReallocationReason
 from caseload.organisations.models import Practitioner, TeamMembership
 
 
@@ -72,15 +72,25 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", "Waiting for approval"
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class ApprovalRequest(models.Model):
     """A choice that would take someone past the scheme's hard limit, waiting for an area manager. It
-    carries everything the decision will record; approving it makes the allocation."""
+    carries everything the decision will record; approving it makes the allocation. A request whose case
+    is allocated or closed some other way meanwhile is withdrawn (see `moved_on`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocation_approvals")
     kind = models.CharField(max_length=12, choices=DecisionKind.choices)
     membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, related_name="+")
+    previous_practitioner = models.ForeignKey(
+        Practitioner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who held the case when the request was made (reallocations).",
+    )
     reason = models.CharField(max_length=30, choices=ReallocationReason.choices, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -109,6 +119,14 @@ class ApprovalRequest(models.Model):
     decision = models.OneToOneField(
         AllocationDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="approval"
     )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who withdrew it (blank when it was withdrawn automatically).",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -120,6 +138,24 @@ class ApprovalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Approval for {self.case.reference} ({self.get_status_display()})"
+
+    def moved_on(self) -> str:
+        """Why the request no longer applies, in words, when its case has been closed or allocated (or
+        reallocated) some other way since it was made; "" while it still applies."""
+        case = self.case
+        if case.status != CaseStatus.ACTIVE:
+            return f"Case {case.reference} has since been closed."
+        if self.kind == DecisionKind.ALLOCATE and case.practitioner_id is not None:
+            return f"Case {case.reference} has since been allocated to {case.practitioner.full_name}."
+        if (
+            self.kind == DecisionKind.REALLOCATE
+            and self.previous_practitioner_id is not None
+            and case.practitioner_id != self.previous_practitioner_id
+        ):
+            if case.practitioner_id is None:
+                return f"Case {case.reference} is no longer allocated."
+            return f"Case {case.reference} has since been reallocated to {case.practitioner.full_name}."
+        return ""
 
 
 class WaitingEscalation(models.Model):

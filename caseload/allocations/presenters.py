@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from caseload.allocations.models import AllocationDecision, ApprovalRequest
+from caseload.allocations.models import AllocationDecision, ApprovalRequest, ApprovalStatus
 from caseload.allocations.selectors import CandidateFigures, Candidates, CaseSummary, RegisterRow, flag_labels
 from caseload.domain.allocation import Guardrail, Priority
 from caseload.domain.rounding import one_dp
@@ -275,9 +276,25 @@ class ApprovalPresenter:
     sensitive: bool
     pending: bool
     decision_id: int | None
+    moved_on: str = ""  # a pending request whose case has since been allocated or closed: why, in words
+    may_decide: bool = False  # the viewer may approve or decline it
+    may_withdraw: bool = False  # the viewer may withdraw it (only once the case has moved on)
+
+    @property
+    def for_viewer(self) -> bool:
+        """The viewer has something to do with it: decide it, or withdraw it now that the case moved on."""
+        return self.may_decide or self.may_withdraw
 
 
-def present_approval(request: ApprovalRequest) -> ApprovalPresenter:
+def present_approval(
+    request: ApprovalRequest,
+    may_decide: Callable[[ApprovalRequest], bool] | None = None,
+    may_withdraw: Callable[[ApprovalRequest], bool] | None = None,
+) -> ApprovalPresenter:
+    """One request as the viewer sees it; `may_decide` and `may_withdraw` say what the viewer may do with a
+    pending one (caseload.allocations.services)."""
+    pending = request.status == ApprovalStatus.PENDING
+    moved_on = request.moved_on() if pending else ""
     return ApprovalPresenter(
         pk=request.pk,
         case_id=request.case_id,
@@ -287,7 +304,7 @@ def present_approval(request: ApprovalRequest) -> ApprovalPresenter:
         requested_by=str(request.requested_by) if request.requested_by else "–",
         requested_at=moment(request.requested_at),
         status=request.get_status_display(),
-        approver=str(request.approver) if request.approver else "–",
+        approver=_decided_by(request),
         decided_at=moment(request.decided_at),
         comment=request.comment,
         before=percent(request.workload_before),
@@ -295,6 +312,37 @@ def present_approval(request: ApprovalRequest) -> ApprovalPresenter:
         justification=request.justification,
         notes=request.notes,
         sensitive=request.notes_sensitive,
-        pending=request.status == "pending",
+        pending=pending,
         decision_id=request.decision_id,
+        moved_on=moved_on,
+        may_decide=bool(pending and not moved_on and may_decide and may_decide(request)),
+        may_withdraw=bool(moved_on and may_withdraw and may_withdraw(request)),
+    )
+
+
+def _decided_by(request: ApprovalRequest) -> str:
+    if request.status == ApprovalStatus.WITHDRAWN:
+        return str(request.withdrawn_by) if request.withdrawn_by else "Withdrawn automatically"
+    return str(request.approver) if request.approver else "–"
+
+
+@dataclass(frozen=True)
+class ApprovalsPage:
+    for_you: list[ApprovalPresenter]  # pending requests the viewer may decide (or withdraw), first
+    for_others: list[ApprovalPresenter]  # pending requests someone else decides
+    decided: list[ApprovalPresenter]
+
+
+def present_approvals(
+    pending: Iterable[ApprovalRequest],
+    decided: Iterable[ApprovalRequest],
+    may_decide: Callable[[ApprovalRequest], bool],
+    may_withdraw: Callable[[ApprovalRequest], bool],
+) -> ApprovalsPage:
+    """The approvals page: what the viewer can act on first, then what waits for others."""
+    lines = [present_approval(r, may_decide, may_withdraw) for r in pending]
+    return ApprovalsPage(
+        for_you=[line for line in lines if line.for_viewer],
+        for_others=[line for line in lines if not line.for_viewer],
+        decided=[present_approval(r) for r in decided],
     )

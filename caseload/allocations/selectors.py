@@ -478,7 +478,12 @@ def decision_in(cases: CaseQuerySet, pk: int) -> AllocationDecision | None:
 
 def approvals_for(cases: CaseQuerySet, status: str = ApprovalStatus.PENDING) -> QuerySet[ApprovalRequest]:
     found = ApprovalRequest.objects.filter(case__in=cases).select_related(
-        "case", "membership__practitioner", "membership__team", "requested_by", "approver"
+        "case__practitioner",
+        "membership__practitioner",
+        "membership__team",
+        "requested_by",
+        "approver",
+        "withdrawn_by",
     )
     return found.filter(status=status) if status else found
 

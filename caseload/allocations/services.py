@@ -1,5 +1,6 @@
 """Writes for allocation: allocate or reallocate a case with its decision record, request and decide an
-area manager's approval, and escalate cases that waited too long. Each function owns its transaction and
+area manager's approval (or withdraw it once the case has moved on), and escalate cases that waited too
+long. Each function owns its transaction and
 audit entry; the case itself changes only through `caseload.cases.services.allocate_case`, which
 recalculates the workloads it changes in the same transaction."""
 
@@ -276,6 +277,7 @@ def _request_approval(
         case=case,
         kind=kind,
         membership=chosen.membership,
+        previous_practitioner=case.practitioner,
         reason=choice.reason,
         requested_by=actor,
         requested_at=timezone.now(),
@@ -309,21 +311,40 @@ def may_decide(user: User, request: ApprovalRequest) -> bool:
     return request.requested_by_id != user.pk
 
 
+def may_withdraw(user: User, request: ApprovalRequest) -> bool:
+    """A request whose case has moved on is withdrawn by its requester or by anyone who may decide it."""
+    return request.requested_by_id == user.pk or may_decide(user, request)
+
+
+def _locked_request(request: ApprovalRequest) -> ApprovalRequest:
+    """The request, locked. Lock its case first (`_locked`), as every allocation does, so that an approval
+    and an allocation of the same case by another path queue instead of deadlocking."""
+    return (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("case__practitioner", "case__team", "membership__practitioner", "requested_by")
+        .get(pk=request.pk)
+    )
+
+
+def _already(request: ApprovalRequest) -> ValidationError:
+    return ValidationError(f"This request was already {request.get_status_display().lower()}.")
+
+
 def decide_approval(
     request: ApprovalRequest, *, approve: bool, actor: User, comment: str = ""
 ) -> ApprovalRequest:
     """Approve (which makes the allocation, with the figures scored again now) or decline a request; the
-    requester is told either way."""
+    requester is told either way. A request whose case has moved on can only be withdrawn."""
     with transaction.atomic():
-        request = (
-            ApprovalRequest.objects.select_for_update()
-            .select_related("case", "membership")
-            .get(pk=request.pk)
-        )
+        _locked(request.case)
+        request = _locked_request(request)
         if not may_decide(actor, request):
             raise PermissionDenied("Only an area manager other than the requester can decide this.")
         if request.status != ApprovalStatus.PENDING:
-            raise ValidationError(f"This request was already {request.get_status_display().lower()}.")
+            raise _already(request)
+        moved_on = request.moved_on()
+        if moved_on:
+            raise ValidationError(f"{moved_on} Withdraw the request instead.")
         if not approve and not comment.strip():
             raise ValidationError({"comment": "Say why the request is declined."})
         before = audit.snapshot(request, ["status", "approver", "comment"])
@@ -342,6 +363,74 @@ def decide_approval(
         )
         emails.approval_decided(request, actor=actor)
         return request
+
+
+def withdraw_approval(request: ApprovalRequest, *, actor: User) -> ApprovalRequest:
+    """The requester or an area manager withdraws a pending request whose case has been allocated or closed
+    some other way meanwhile (a request that still applies is approved or declined instead)."""
+    with transaction.atomic():
+        _locked(request.case)
+        request = _locked_request(request)
+        if not may_withdraw(actor, request):
+            raise PermissionDenied("Only the requester or an area manager can withdraw this request.")
+        if request.status != ApprovalStatus.PENDING:
+            raise _already(request)
+        moved_on = request.moved_on()
+        if not moved_on:
+            raise ValidationError("This request still applies: an area manager approves or declines it.")
+        return _withdraw(request, moved_on, actor=actor, by=actor)
+
+
+def withdraw_superseded(case: Case, *, actor: User | None) -> ApprovalRequest | None:
+    """Withdraw the case's pending request if the case has moved on (been allocated, reallocated or
+    closed another way), telling the requester; returns it, or None. `caseload.cases.services` calls this
+    whenever it allocates or closes a case, with the case locked, so the request never outlives the
+    situation it was made for."""
+    with transaction.atomic():
+        pending = ApprovalRequest.objects.filter(case_id=case.pk, status=ApprovalStatus.PENDING)
+        request = pending.select_for_update(of=("self",)).select_related("case__practitioner").first()
+        if request is None:
+            return None
+        moved_on = request.moved_on()
+        if not moved_on:
+            return None
+        return _withdraw(request, moved_on, actor=actor, by=None)
+
+
+def withdraw_superseded_approvals() -> list[ApprovalRequest]:
+    """Withdraw every pending request whose case has moved on. Allocations and closures made through the
+    cases service withdraw their request at once; this catches the ones an import wrote (the daily
+    `escalate_waiting_cases` command runs it)."""
+    withdrawn = []
+    pending = ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING).values_list("case_id", flat=True)
+    for case_id in list(pending):
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+            request = withdraw_superseded(case, actor=None)
+        if request is not None:
+            withdrawn.append(request)
+    return withdrawn
+
+
+def _withdraw(
+    request: ApprovalRequest, reason: str, *, actor: User | None, by: User | None
+) -> ApprovalRequest:
+    fields = ["status", "decided_at", "comment", "withdrawn_by"]
+    before = audit.snapshot(request, fields)
+    request.status, request.decided_at = ApprovalStatus.WITHDRAWN, timezone.now()
+    request.comment, request.withdrawn_by = reason, by
+    request.save(update_fields=fields)
+    audit.record(
+        AuditEntry.Action.UPDATE,
+        request,
+        actor=actor,
+        before=before,
+        after=audit.snapshot(request, fields),
+        note=f"Approval request for {request.case.reference} withdrawn"
+        + ("" if by is not None else " automatically"),
+    )
+    emails.approval_withdrawn(request, actor=actor)
+    return request
 
 
 def _approved_allocation(request: ApprovalRequest, actor: User) -> AllocationDecision:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/", views.approval, name="approval"),
+    path("approvals/<int:pk>/withdraw/", views.withdraw_approval, name="withdraw-approval"),
 ]

@@ -192,32 +192,42 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "allocations/history.html", context)
 
 
+def _viewer_may(request: HttpRequest) -> tuple[Any, Any]:
+    """What the signed-in user may do with a request: (decide, withdraw) predicates."""
+    user: Any = request.user
+    return (lambda r: services.may_decide(user, r)), (lambda r: services.may_withdraw(user, r))
+
+
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    """Requests waiting for an area manager (and recent decided ones) on cases in scope."""
+    """Requests waiting on cases in scope, those the viewer may decide first, then those waiting for
+    others, then recently decided ones."""
     scope = _editor(request)
     pending = selectors.approvals_for(scope.cases)
     decided = selectors.approvals_for(scope.cases, status="").exclude(status="pending")[:20]
     context = {
         "page_title": "Approvals",
-        "pending": [presenters.present_approval(r) for r in pending],
-        "decided": [presenters.present_approval(r) for r in decided],
+        "approvals": presenters.present_approvals(pending, decided, *_viewer_may(request)),
     }
     return render(request, "allocations/approvals.html", context)
 
 
 @login_required
 def approval(request: HttpRequest, pk: int) -> HttpResponse:
-    """One request; area managers (not the requester) approve or decline it here."""
+    """One request; area managers (not the requester) approve or decline it here. Once its case has been
+    allocated or closed another way, it can only be withdrawn."""
     scope = _editor(request)
     found = selectors.approval_in(scope.cases, pk)
     if found is None:
         raise Http404("No such request.")
-    may_decide = services.may_decide(request.user, found) and found.status == "pending"  # type: ignore[arg-type]
+    shown = presenters.present_approval(found, *_viewer_may(request))
     form = ApprovalDecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        scope.require(may_decide, "Only an area manager other than the requester can decide this.")
+        scope.require(
+            services.may_decide(request.user, found) and shown.pending,  # type: ignore[arg-type]
+            "Only an area manager other than the requester can decide this.",
+        )
         if form.is_valid():
             try:
                 services.decide_approval(
@@ -233,8 +243,29 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     context = {
         "page_title": ("Error: " if form.errors else "") + f"Approval for {found.case.reference}",
-        "request_": presenters.present_approval(found),
+        "request_": shown,
         "form": form,
-        "may_decide": may_decide,
     }
     return render(request, "allocations/approval.html", context, status=status)
+
+
+@login_required
+@require_POST
+def withdraw_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a request whose case has been allocated or closed another way (the requester or an area
+    manager); the requester is told."""
+    scope = _editor(request)
+    found = selectors.approval_in(scope.cases, pk)
+    if found is None:
+        raise Http404("No such request.")
+    scope.require(
+        services.may_withdraw(request.user, found),  # type: ignore[arg-type]
+        "Only the requester or an area manager can withdraw this request.",
+    )
+    try:
+        services.withdraw_approval(found, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as problem:
+        messages.info(request, " ".join(problem.messages))
+    else:
+        messages.success(request, "The request has been withdrawn and the requester told.")
+    return redirect("allocations:approval", found.pk)

@@ -33,10 +33,18 @@ RECORDABLE = (
     EventKind.REALLOCATED,
     EventKind.LEVEL_CHANGED,
     EventKind.CLOSED,
+    EventKind.REPORT_REQUESTED,
     EventKind.REPORT_COMPLETED,
     EventKind.CONTACT,
     EventKind.CMS_CONTACT,
+    # Timeliness milestones (docs/equity-and-performance.md): recorded like a plain contact.
+    EventKind.APPOINTMENT,
+    EventKind.ASSESSMENT_COMPLETED,
+    EventKind.REVIEW,
+    EventKind.VISIT,
 )
+#: Events that name a report type.
+REPORT_KINDS = (EventKind.REPORT_REQUESTED, EventKind.REPORT_COMPLETED)
 
 
 class CaseClosed(ValidationError):
@@ -130,7 +138,17 @@ def _allocate(
     )
     was = (previous.practitioner_id, previous.team_id) if previous else None
     _recalculate_for(event, previous=was)
+    _withdraw_approval_request(case, actor)
     return allocation, event
+
+
+def _withdraw_approval_request(case: Case, actor: User | None) -> None:
+    """An allocation approval still pending for the case no longer applies once the case is allocated or
+    closed another way: it is withdrawn and the requester told (allocations builds on cases, hence the
+    import here)."""
+    from caseload.allocations.services import withdraw_superseded
+
+    withdraw_superseded(case, actor=actor)
 
 
 @transaction.atomic
@@ -155,9 +173,11 @@ def record_case_event(
       (through `allocate_case`);
     * level_changed: `level`, a level code of the case's category in the scheme (blank: untiered);
     * closed: closes the case on `occurred_on` and ends its open allocation;
-    * report_completed: `report_type`; `practitioner` wrote it (default: the case holder);
+    * report_requested, report_completed: `report_type`; `practitioner` writes or wrote it (default: the
+      case holder); only completed reports carry points;
     * cms_contact: `contact_type`; `practitioner` did it and is not the case holder;
-    * contact: `practitioner` (default: the holder); no scheme weighs plain contacts.
+    * contact, and the timeliness milestones appointment, assessment_completed, review and visit:
+      `practitioner` (default: the holder); no scheme weighs them, so nobody's figures change.
 
     Returns the event, with `recalculated`: the ids of the memberships whose workloads were recalculated.
     Raises ValidationError with field messages, or CaseClosed for a closed case."""
@@ -336,6 +356,7 @@ def _close(case: Case, actor: User | None, occurred_on: dt.date, notes: str) -> 
     audit.record(
         AuditEntry.Action.UPDATE, case, actor=actor, before=before, after=audit.snapshot(case, fields)
     )
+    _withdraw_approval_request(case, actor)
     return event
 
 
@@ -349,7 +370,8 @@ def _record_work(
     contact_type: str,
     notes: str,
 ) -> CaseEvent:
-    """A report, a support contact or a plain contact: an event that changes nothing on the case."""
+    """A report, a support contact, a plain contact or a timeliness milestone: an event that changes nothing
+    on the case."""
     errors: dict[str, str] = {}
     practitioner = practitioner or (case.practitioner if kind != EventKind.CMS_CONTACT else None)
     if practitioner is None:
@@ -360,7 +382,7 @@ def _record_work(
         )
     elif not TeamMembership.objects.current(occurred_on).filter(practitioner=practitioner).exists():
         errors["practitioner"] = f"{practitioner.full_name} was not in a team on {occurred_on:%-d %B %Y}."
-    if kind == EventKind.REPORT_COMPLETED and report_type not in ReportType.values:
+    if kind in REPORT_KINDS and report_type not in ReportType.values:
         errors["report_type"] = f"Give the report type: one of {', '.join(ReportType.values)}."
     if kind == EventKind.CMS_CONTACT:
         errors.update(_cms_errors(case, practitioner, contact_type))
@@ -372,7 +394,7 @@ def _record_work(
         actor,
         occurred_on,
         practitioner,
-        report_type=report_type if kind == EventKind.REPORT_COMPLETED else "",
+        report_type=report_type if kind in REPORT_KINDS else "",
         contact_type=contact_type if kind == EventKind.CMS_CONTACT else "",
         notes=notes,
     )

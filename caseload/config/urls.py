@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("imports/", include("caseload.imports.urls")),
     path("allocations/", include("caseload.allocations.urls")),
+    path("cases/", include("caseload.cases.urls")),
     path("wellbeing/", include("caseload.wellbeing.urls")),
     path("supervision/", include("caseload.supervision.urls")),
     path("", include("caseload.organisations.urls")),

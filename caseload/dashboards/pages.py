@@ -95,7 +95,7 @@ def unit_sources(
     child_columns = presenters.child_columns(kind)
     child_items, child_sort = sort_items(
         child_columns,
-        [ChildRow(c, f) for c, f in data.children],
+        [ChildRow(c, f, data.children_updated.get(c.pk)) for c, f in data.children],
         params.get("units_sort", "name"),
         "name",
     )

@@ -58,6 +58,14 @@ def when_text(value: dt.datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
+def when_short(value: dt.datetime | None) -> str:
+    """A recalculation time for a table cell: "16 Mar 2026 10:00", or "–" when never."""
+    if value is None:
+        return "–"
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b %Y %H:%M}"
+
+
 def tag_class(rag_code: str) -> str:
     return RAG_TAG_CLASSES.get(rag_code, "govuk-tag--grey")
 
@@ -97,6 +105,7 @@ class ChildRow:
 
     unit: OrgUnit
     figures: UnitFigures
+    updated: dt.datetime | None = None  # when its figures were last recalculated (latest of its members)
 
     @property
     def group(self) -> PointsUnitFigures | None:
@@ -312,6 +321,7 @@ def child_columns(kind_label: str) -> list[Column[ChildRow]]:
             lambda r: Cell(f"{r.figures.case_count:,}", numeric=True),
             numeric=True,
         ),
+        Column("updated", "Last updated", lambda r: r.updated, lambda r: Cell(when_short(r.updated))),
     ]
 
 
@@ -417,6 +427,7 @@ class CaseResult:
     team: str
     holder: str
     status: str
+    href: str = ""  # the case page
 
 
 @dataclass(frozen=True)
@@ -452,6 +463,7 @@ def search_results(query: str, people_page: Any, cases_page: Any, *, pseudonymis
             if c.practitioner is None
             else ("Allocated" if pseudonymised else c.practitioner.full_name),
             c.get_status_display(),
+            reverse("cases:case", args=[c.pk]),
         )
         for c in (cases_page.object_list if cases_page else [])
     ]

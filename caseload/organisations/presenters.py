@@ -68,6 +68,7 @@ class CaseRow:
     activities: tuple[Row, ...] = ()
     steps: tuple[Row, ...] = ()
     warning: str = ""
+    href: str | None = None  # the case page
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def _case_row(membership_id: int, item: dict[str, str], data: WorkloadPageData) 
         else (),
         steps=tuple(Row(s.label, str(s.value)) for s in explanation.steps) if explanation else (),
         warning=(explanation.warning or "") if explanation else "",
+        href=reverse("cases:case", args=[case.pk]) if case else None,
     )
 
 

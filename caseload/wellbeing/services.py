@@ -142,6 +142,7 @@ def open_overload_alert(
     membership: TeamMembership, finding: OverloadFinding, wellbeing: Wellbeing
 ) -> WellbeingAlert:
     """Open a sustained-overload alert and tell the team's managers (unless one is already active)."""
+    _lock_membership(membership)
     existing = WellbeingAlert.objects.active().filter(membership=membership, source=AlertSource.OVERLOAD)
     if existing.exists():
         return existing.get()
@@ -156,6 +157,21 @@ def open_overload_alert(
     record(AuditEntry.Action.CREATE, alert, actor=None, after=snapshot(alert), note="Sustained overload")
     _announce(alert, wellbeing)
     return alert
+
+
+def _lock_membership(membership: TeamMembership) -> None:
+    """Lock the membership's row until the transaction ends, so that two requests opening an alert for it
+    at once queue: the second then finds the first one's alert and reuses it. (PostgreSQL; SQLite runs one
+    write at a time anyway. The constraint `one_active_wellbeing_alert_per_source` is the backstop.)"""
+    TeamMembership.objects.select_for_update().values_list("pk", flat=True).get(pk=membership.pk)
+
+
+def _lock_alert(alert: WellbeingAlert) -> None:
+    """Lock the alert's row and reload its status, so that a daily check and a manager (or two checks)
+    acting on it at once queue, and the second sees what the first did."""
+    alert.status = (
+        WellbeingAlert.objects.select_for_update().values_list("status", flat=True).get(pk=alert.pk)
+    )
 
 
 def _announce(alert: WellbeingAlert, wellbeing: Wellbeing | None) -> None:
@@ -173,7 +189,10 @@ def advance_alert(alert: WellbeingAlert, on: dt.date, wellbeing: Wellbeing | Non
     due. Returns "resolved", the levels of the steps taken, or None."""
     persists = overload_persists(alert.membership, wellbeing, on)
     if should_resolve(_plan_state(alert), persists, on):
-        resolve_alert(alert, on=on, note="The overload has cleared and an action plan is in place.")
+        try:
+            resolve_alert(alert, on=on, note="The overload has cleared and an action plan is in place.")
+        except WellbeingError:  # a manager closed it meanwhile
+            return None
         return "resolved"
     return _take_steps(alert, on, wellbeing, problem_persists=persists) or None
 
@@ -188,6 +207,9 @@ def _take_steps(
     alert: WellbeingAlert, on: dt.date, wellbeing: Wellbeing | None, *, problem_persists: bool
 ) -> list[int]:
     """Record (and notify) every escalation step due by `on` that has not been taken yet, in order."""
+    _lock_alert(alert)
+    if not alert.is_active:
+        return []
     steps = wellbeing.escalation if wellbeing is not None else ()
     due = escalation_due(
         steps, opened_on=alert.opened_on, on=on, plan=_plan_state(alert), problem_persists=problem_persists
@@ -258,6 +280,7 @@ def resolve_alert(
     alert: WellbeingAlert, *, on: dt.date, note: str, actor: User | None = None
 ) -> WellbeingAlert:
     """Close an alert (by the daily check when it has cleared, or by a manager with a note)."""
+    _lock_alert(alert)
     if not alert.is_active:
         raise WellbeingError("This alert is already closed.")
     before = snapshot(alert)
@@ -284,6 +307,7 @@ def record_action_plan(
     alert: WellbeingAlert, *, actions: str, owner: User, review_date: dt.date, actor: User
 ) -> ActionPlan:
     """A manager records the written action plan for an alert: actions, owner, review date."""
+    _lock_alert(alert)
     if not alert.is_active:
         raise WellbeingError("This alert is closed; open a new one if the problem has come back.")
     today = timezone.localdate()
@@ -312,6 +336,7 @@ def raise_concern(membership: TeamMembership, *, text: str, actor: User) -> Case
     opened (or the active one reused), which tells the team's managers and follows the alert workflow."""
     now = timezone.now()
     today = timezone.localdate()
+    _lock_membership(membership)
     alert = WellbeingAlert.objects.active().filter(membership=membership, source=AlertSource.CONCERN).first()
     if alert is None:
         wellbeing = selectors.RulesCache(today).for_team(membership.team)

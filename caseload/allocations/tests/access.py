@@ -64,6 +64,24 @@ def _approval(w):
     )
 
 
+def _overtaken_approval(w):
+    """A pending request by the team manager to allocate Pat's case, which Pat already holds: as if an
+    import had allocated the case meanwhile, so the request can only be withdrawn."""
+    from caseload.allocations.models import ApprovalRequest
+
+    return ApprovalRequest.objects.create(
+        case=w.case,
+        kind="allocate",
+        membership=w.membership,
+        requested_by=w.users["team_manager"],
+        requested_at=timezone.now(),
+        workload_before=Decimal(100),
+        workload_after=Decimal(125),
+        justification="Only Pat knows the family.",
+        token="access-overtaken",
+    )
+
+
 def _reallocate_path(w):
     _add_second_member(w)
     return reverse("allocations:reallocate", args=[w.case.pk])
@@ -123,6 +141,12 @@ CHECKS = [
         editors(302, team_manager=403),
         method="POST",
         data=lambda w: {"decision": "decline", "comment": "Ask Bea instead."},
+    ),
+    Check(  # the requester or an area manager (or an administrator) withdraws an overtaken request
+        "allocations:withdraw-approval",
+        lambda w: reverse("allocations:withdraw-approval", args=[_overtaken_approval(w).pk]),
+        editors(302),
+        method="POST",
     ),
     Check(
         "GET /api/allocations/unallocated",

@@ -59,3 +59,46 @@ def test_the_escalation_command_reports_what_it_did(team, area_manager, capsys):
     call_command("escalate_waiting_cases")
     out = capsys.readouterr().out
     assert "LATE: waiting 15 days, told area-manager" in out and "1 case(s) escalated." in out
+
+
+def _request(pk, *, holder=None, status="pending", requested_by_id=1):
+    """An unsaved request to allocate an unallocated case (or one `holder` now holds) to Bo Busy."""
+    from caseload.allocations.models import ApprovalRequest
+    from caseload.core.models import User
+    from caseload.organisations.models import OrgUnit, Practitioner, TeamMembership
+
+    bo = Practitioner(first_name="Bo", last_name="Busy")
+    case = Case(reference=f"A-{pk}", status="active", practitioner=holder)
+    request = ApprovalRequest(
+        pk=pk,
+        case=case,
+        kind="allocate",
+        membership=TeamMembership(practitioner=bo, team=OrgUnit(name="North Team A")),
+        status=status,
+        requested_at=dt.datetime(2026, 3, 16, 10, tzinfo=dt.UTC),
+        workload_before=Decimal("113.6"),
+        workload_after=Decimal("123.1"),
+        requested_by=User(pk=requested_by_id, first_name="Tom", last_name=f"Manager{requested_by_id}"),
+    )
+    return request
+
+
+def test_the_approvals_page_puts_what_the_viewer_may_act_on_first():
+    from caseload.allocations.presenters import present_approvals
+    from caseload.organisations.models import Practitioner
+
+    ann = Practitioner(pk=5, first_name="Ann", last_name="Ant")
+    mine, theirs, overtaken = _request(1, requested_by_id=7), _request(2), _request(3, holder=ann)
+    page = present_approvals(
+        [mine, theirs, overtaken],
+        [],
+        may_decide=lambda r: r.requested_by_id != 7,  # the viewer is user 7, an area manager
+        may_withdraw=lambda r: True,
+    )
+    assert [line.reference for line in page.for_you] == ["A-2", "A-3"]
+    assert [line.reference for line in page.for_others] == ["A-1"]
+    decide, withdraw = page.for_you
+    assert (decide.may_decide, decide.may_withdraw, decide.moved_on) == (True, False, "")
+    assert (withdraw.may_decide, withdraw.may_withdraw) == (False, True)  # overtaken: withdraw only
+    assert withdraw.moved_on == "Case A-3 has since been allocated to Ann Ant."
+    assert (decide.after, decide.requested_by, decide.approver) == ("123.1%", "Tom Manager1", "–")

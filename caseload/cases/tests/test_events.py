@@ -188,6 +188,68 @@ def test_a_support_contact_is_by_someone_else_with_a_known_type(team, three, tea
     assert set(refused.value.message_dict) == {"practitioner", "contact_type"}
 
 
+@pytest.mark.parametrize(
+    "kind",
+    [EventKind.APPOINTMENT, EventKind.ASSESSMENT_COMPLETED, EventKind.REVIEW, EventKind.VISIT],
+)
+def test_timeliness_milestones_are_recorded_like_a_plain_contact(team, three, team_manager, kind):
+    first, second, _ = three
+    case = held_case(team, first)
+
+    event = record_case_event(
+        case, kind, actor=team_manager, occurred_on=TODAY - dt.timedelta(days=1), notes="Seen at home."
+    )
+
+    event.refresh_from_db()
+    assert (event.kind, event.occurred_on) == (kind, dt.date(2026, 3, 15))
+    assert (event.practitioner_id, event.recorded_by_id) == (first.practitioner_id, team_manager.pk)
+    assert event.details == {"notes": "Seen at home."}
+    assert (event.report_type, event.contact_type) == ("", "")
+    assert event.recalculated == []  # no scheme weighs them
+    assert revisions(first, second) == [2, 1]
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EVENT).latest("pk")
+    assert entry.note == event.get_kind_display()
+
+
+def test_a_milestone_by_a_colleague_and_on_an_unallocated_case(team, three, team_manager):
+    first, second, _ = three
+    held = held_case(team, first)
+    waiting = CaseFactory(team=team)
+
+    by_colleague = record_case_event(
+        held, EventKind.VISIT, actor=team_manager, occurred_on=TODAY, practitioner=second.practitioner
+    )
+    assert by_colleague.practitioner_id == second.practitioner_id
+    with pytest.raises(ValidationError) as refused:
+        record_case_event(waiting, EventKind.ASSESSMENT_COMPLETED, actor=team_manager, occurred_on=TODAY)
+    assert refused.value.message_dict == {"practitioner": ["Say who did it (the case has no holder)."]}
+    done = record_case_event(
+        waiting,
+        EventKind.ASSESSMENT_COMPLETED,
+        actor=team_manager,
+        occurred_on=TODAY,
+        practitioner=first.practitioner,
+    )
+    assert done.practitioner_id == first.practitioner_id
+
+
+def test_a_requested_report_needs_its_type_and_carries_no_points(team, three, team_manager):
+    first, second, _ = three
+    case = held_case(team, first)
+    with pytest.raises(ValidationError) as refused:
+        record_case_event(case, EventKind.REPORT_REQUESTED, actor=team_manager, occurred_on=TODAY)
+    assert list(refused.value.message_dict) == ["report_type"]
+
+    event = record_case_event(
+        case, EventKind.REPORT_REQUESTED, actor=team_manager, occurred_on=TODAY, report_type="court_fast"
+    )
+
+    assert (event.report_type, event.practitioner_id) == ("court_fast", first.practitioner_id)
+    assert event.recalculated == []
+    assert stored(first).total_points == 206  # only completed reports count
+    assert revisions(first, second) == [2, 1]
+
+
 def test_a_plain_contact_is_recorded_and_changes_no_workload(team, three, team_manager):
     first, second, _ = three
     case = held_case(team, first)
@@ -206,7 +268,7 @@ def test_events_cannot_be_dated_in_the_future_or_be_of_other_kinds(team, three, 
             case, EventKind.CONTACT, actor=team_manager, occurred_on=TODAY + dt.timedelta(days=1)
         )
     with pytest.raises(ValidationError, match="cannot be recorded"):
-        record_case_event(case, EventKind.REPORT_REQUESTED, actor=team_manager, occurred_on=TODAY)
+        record_case_event(case, EventKind.REPORT_VOIDED, actor=team_manager, occurred_on=TODAY)
 
 
 def test_a_backdated_reallocation_cannot_start_before_the_current_spell(team, three, team_manager):

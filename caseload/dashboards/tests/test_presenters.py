@@ -1,5 +1,6 @@
 """Presenters and tables, without HTTP or the database."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 from caseload.dashboards import presenters
@@ -30,6 +31,9 @@ def test_formatting():
         and presenters.tag_class("purple") == "govuk-tag--grey"
     )
     assert presenters.plural(1, "person", "people") == "1 person"
+    summer = dt.datetime(2026, 7, 1, 8, 5, tzinfo=dt.UTC)  # shown in London time (BST)
+    assert presenters.when_short(summer) == "1 Jul 2026 09:05"
+    assert presenters.when_short(None) == "–"
 
 
 def test_summary_of_one_points_unit():

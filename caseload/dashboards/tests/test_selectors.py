@@ -42,3 +42,20 @@ def test_latest_reads_text_and_datetimes_as_utc():
     assert selectors._latest([dt.datetime(2026, 3, 16, 10, 0, 5)]) == aware
     assert selectors._latest([None]) is None
     assert selectors._latest([]) is None
+
+
+def test_each_childs_last_update_is_the_latest_of_its_members(measured, time_machine):
+    from caseload.organisations.models import TeamMembership
+    from caseload.workloads.services import recalculate
+
+    org = measured.org
+    time_machine.move_to("2026-03-16 11:30:00+00:00", tick=False)
+    quinn = TeamMembership.objects.filter(team=org.team).exclude(practitioner__last_name="Practitioner")
+    recalculate(quinn)  # one of Team A's two members
+    today = dt.date(2026, 3, 16)
+    data = selectors.unit_data(org.area, [org.team, org.team_b], today)
+    assert data.children_updated == {
+        org.team.pk: dt.datetime(2026, 3, 16, 11, 30, tzinfo=dt.UTC),
+        org.team_b.pk: dt.datetime(2026, 3, 16, 10, 0, tzinfo=dt.UTC),
+    }
+    assert data.last_updated == dt.datetime(2026, 3, 16, 11, 30, tzinfo=dt.UTC)

@@ -1,6 +1,7 @@
 """The unit page: figures, tables, sorting, exports, access (see conftest.py for the hand-checked figures)."""
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
@@ -190,3 +191,49 @@ def test_query_counts_do_not_grow_with_units_or_people(
     assert "Team EXTRA3" in response.content.decode()
     with django_assert_max_num_queries(16):
         client.get(reverse("dashboards:unit", args=[measured.org.organisation.pk]))
+
+
+def test_each_child_unit_shows_when_its_figures_were_last_recalculated(
+    client, measured, area_manager, time_machine
+):
+    """Team B is recalculated at 11:30; Team A keeps 10:00. Same page, same export, no extra query."""
+    org = measured.org
+    time_machine.move_to("2026-03-16 11:30:00+00:00", tick=False)
+    recalculate(TeamMembership.objects.filter(team=org.team_b))
+    html = page(client, area_manager, org.area)
+    units = html[html.index('id="table-units"') :]
+    units = units[: units.index("</table>")]
+    assert "Last updated" in units
+    row_a = units[units.index("North Team A") : units.index("North Team B")]
+    row_b = units[units.index("North Team B") :]
+    assert "16 Mar 2026 10:00" in row_a and "11:30" not in row_a
+    assert "16 Mar 2026 11:30" in row_b
+    assert "Last updated: 16 March 2026 at 11:30" in html  # the area: the latest of all
+
+    oldest_first = page(client, area_manager, org.area, "?units_sort=updated")
+    assert oldest_first.index(">North Team A<") < oldest_first.index(">North Team B<")
+    newest_first = page(client, area_manager, org.area, "?units_sort=-updated")
+    assert newest_first.index(">North Team B<") < newest_first.index(">North Team A<")
+
+    url = reverse("dashboards:unit", args=[org.area.pk])
+    rows = csv_rows(client.get(url + "?export=csv&table=units"))
+    assert rows[0][-1] == "Last updated"
+    assert {r[0]: r[-1] for r in rows[1:]} == {
+        "North Team A": "2026-03-16 10:00",
+        "North Team B": "2026-03-16 11:30",
+    }
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + "?export=xlsx&table=units").content)).active
+    last = sheet.max_column
+    assert sheet.cell(1, last).value == "Last updated"
+    assert {sheet.cell(r, 1).value: sheet.cell(r, last).value for r in (2, 3)} == {
+        "North Team A": dt.datetime(2026, 3, 16, 10, 0),
+        "North Team B": dt.datetime(2026, 3, 16, 11, 30),
+    }
+
+
+def test_a_child_unit_nobody_is_measured_in_shows_a_dash(client, measured, area_manager):
+    add_team_of(measured.org, measured.org.area, 0, "EMPTY")
+    html = page(client, area_manager, measured.org.area)
+    units = html[html.index('id="table-units"') :]
+    row = units[units.index("Team EMPTY") : units.index("</tr>", units.index("Team EMPTY"))]
+    assert row.rstrip().endswith("–</td>")

@@ -210,7 +210,7 @@ def test_a_membership_outside_the_managers_scope_is_404(manager, legacy):
 
 def test_the_endpoints_are_in_the_openapi_schema(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    assert set(paths["/api/cases/{reference}/events"]) == {"post"}
+    assert set(paths["/api/cases/{reference}/events"]) == {"get", "post"}
     assert set(paths["/api/memberships/{membership_id}/hours"]) == {"put"}
     assert set(paths["/api/memberships/{membership_id}/reductions"]) == {"post"}
     assert set(paths["/api/memberships/{membership_id}/workload"]) == {"get"}

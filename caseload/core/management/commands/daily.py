@@ -16,7 +16,7 @@ JOBS = (
     ("daily_workload", "recalculate every workload and take today's snapshots"),
     ("check_wellbeing", "open, escalate and resolve sustained-overload alerts"),
     ("agreement_reviews_due", "remind practitioners and managers of agreement reviews falling due"),
-    ("escalate_waiting_cases", "escalate cases waiting too long for allocation"),
+    ("escalate_waiting_cases", "escalate cases waiting too long for allocation; withdraw overtaken requests"),
     ("purge_import_files", "delete uploaded import files past their retention period"),
 )
 
