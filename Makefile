@@ -62,11 +62,17 @@ bench-dashboards: install ## Dashboard pages (organisation, region, team) p50/p9
 	CASELOAD_VAR_DIR=$(DASH_DIR) DEBUG=0 $(UV) run python benchmarks/bench_dashboards.py
 
 EXTRACT_DIR := $(CURDIR)/var/bench-extract
-.PHONY: bench-extract
+.PHONY: bench-extract bench-extract-pg
 bench-extract: install ## Import of a national-scale WMT extract workbook into a throwaway SQLite file (minutes)
 	rm -rf $(EXTRACT_DIR) && mkdir -p $(EXTRACT_DIR)
 	CASELOAD_VAR_DIR=$(EXTRACT_DIR) $(UV) run python manage.py migrate --verbosity 0
 	CASELOAD_VAR_DIR=$(EXTRACT_DIR) $(UV) run python benchmarks/bench_extract.py
+
+bench-extract-pg: install ## The same on PostgreSQL (creates and drops the database caseload_extract)
+	psql "$(BENCH_PG)/postgres" -c "DROP DATABASE IF EXISTS caseload_extract" -c "CREATE DATABASE caseload_extract"
+	DATABASE_URL=$(BENCH_PG)/caseload_extract $(UV) run python manage.py migrate --verbosity 0
+	DATABASE_URL=$(BENCH_PG)/caseload_extract $(UV) run python benchmarks/bench_extract.py
+	psql "$(BENCH_PG)/postgres" -c "DROP DATABASE caseload_extract"
 
 worker: install migrate ## Background task worker (imports, daily workload run, email)
 	$(UV) run python manage.py db_worker
