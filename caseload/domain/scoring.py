@@ -34,9 +34,26 @@ def score_practitioners(
     on: date,
 ) -> list[WorkloadResult]:
     """Score a batch (a team, an area, everyone) on `on`; results come back in the practitioners' order."""
-    scorer = Scorer(scheme, on)
+    scorer = _scorer(scheme, on)
     cms = cms_items(scheme, cms_contacts, on, {practitioner.id for practitioner in practitioners})
     return [scorer.score(practitioner, cms.get(practitioner.id, ())) for practitioner in practitioners]
+
+
+#: Scorers kept between calls, by scheme object and date: their memos (case rules, available time, non-case
+#: items) depend on nothing else, so one event after another rescoring the same team reuses them. A scorer
+#: holds its scheme, so an id in a key cannot be reused by another scheme while the entry lives.
+_SCORERS: dict[tuple[int, date], Scorer] = {}
+_SCORERS_LIMIT = 16
+
+
+def _scorer(scheme: Scheme, on: date) -> Scorer:
+    key = (id(scheme), on)
+    scorer = _SCORERS.get(key)
+    if scorer is None or scorer.scheme is not scheme:
+        if len(_SCORERS) >= _SCORERS_LIMIT:
+            _SCORERS.pop(next(iter(_SCORERS)), None)
+        scorer = _SCORERS[key] = Scorer(scheme, on)
+    return scorer
 
 
 def score_practitioner(

@@ -180,3 +180,28 @@ def test_worked_example_children_team() -> None:
         Decimal("24.9"),
     )
     assert not sw.warnings and not nqsw.warnings
+
+
+def test_scorers_are_reused_per_scheme_and_date_with_the_same_results() -> None:
+    from datetime import timedelta
+
+    from caseload.domain import scoring
+
+    scheme = probation_2022()
+    people = [
+        practitioner("PO", "37", cases=(case("A", "community", "D0", start_date=date(2020, 1, 6)),)),
+        practitioner("PO", "30", cases=(case("B"), case("C", "licence", "B1"))),
+    ]
+    first = score_practitioners(scheme, people, (), ON)
+    scorer = scoring._SCORERS[(id(scheme), ON)]
+    assert scorer.scheme is scheme
+    again = score_practitioners(scheme, list(reversed(people)), (), ON)
+    assert scoring._SCORERS[(id(scheme), ON)] is scorer  # the memo carried over
+    assert list(reversed(again)) == first
+    assert first == [scoring.Scorer(scheme, ON).score(p) for p in people]  # equal to a fresh scorer's
+    later = ON + timedelta(days=400)
+    score_practitioners(scheme, people, (), later)
+    assert scoring._SCORERS[(id(scheme), later)] is not scorer
+    for n in range(scoring._SCORERS_LIMIT + 2):  # bounded
+        score_practitioners(scheme, people, (), ON + timedelta(days=n + 1))
+    assert len(scoring._SCORERS) <= scoring._SCORERS_LIMIT
