@@ -4,6 +4,9 @@ scheme file (see docs/scheme-format.md) as JSON, validated by the points engine'
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -52,6 +55,13 @@ class SchemeVersion(TimeStampedModel):
     effective_from = models.DateField(help_text="The first day this version is in force.")
     definition = models.JSONField(help_text="The scheme file (docs/scheme-format.md) as JSON.")
     source_sha256 = models.CharField(max_length=64, blank=True, help_text="Hash of the imported file.")
+    definition_sha256 = models.CharField(
+        max_length=64,
+        editable=False,
+        blank=True,
+        default="",
+        help_text="Hash of the definition (set on every save); the points engine's parse cache is keyed by it.",
+    )
     notes = models.TextField(blank=True, help_text="What changed and why, and the evidence for it.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -82,6 +92,20 @@ class SchemeVersion(TimeStampedModel):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None and "definition" not in self.get_deferred_fields():
+            self.definition_sha256 = definition_hash(self.definition)
+        elif fields is not None and "definition" in fields:
+            self.definition_sha256 = definition_hash(self.definition)
+            kwargs["update_fields"] = {*fields, "definition_sha256"}
+        super().save(*args, **kwargs)
+
+
+def definition_hash(definition: Any) -> str:
+    """sha256 of a scheme definition in a canonical form (sorted keys), as hex."""
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
 
 class SchemeAssignmentQuerySet(models.QuerySet["SchemeAssignment"]):

@@ -18,7 +18,7 @@ from caseload.domain.presets import PRESETS_DIR
 from caseload.domain.scheme import Scheme as DomainScheme
 from caseload.domain.scheme_parser import SchemeError, parse_scheme
 from caseload.domain.strict_loading import DuplicateKeyError, load_json, load_yaml
-from caseload.schemes.models import Scheme, SchemeVersion
+from caseload.schemes.models import Scheme, SchemeVersion, definition_hash
 
 MAX_SCHEME_FILE_BYTES = 1_000_000
 SERVICE_OF_PRESET = {
@@ -201,13 +201,9 @@ _PARSED_LIMIT = 64
 
 def domain_scheme(version: SchemeVersion) -> DomainScheme:
     """The points engine's scheme for a version's definition, parsed once per process for each distinct
-    definition. A published version never changes (`update_draft` refuses), so it is known by its id and
-    last save; a draft by its definition's hash, so an edit can never return a stale scheme. A published
-    version's definition is therefore only read (or, when deferred, fetched) the first time."""
-    if version.status == SchemeVersion.Status.PUBLISHED and version.pk is not None:
-        key = f"published:{version.pk}:{version.updated_at.isoformat()}"
-    else:
-        key = hashlib.sha256(json.dumps(version.definition, sort_keys=True).encode()).hexdigest()
+    definition, keyed by the definition's hash (stored with the version on every save, so the definition
+    itself is only read, or fetched when deferred, the first time; a draft edit changes the key)."""
+    key = version.definition_sha256 or definition_hash(version.definition)
     if key not in _PARSED:
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.pop(next(iter(_PARSED)))
@@ -220,7 +216,5 @@ def _summary(version: SchemeVersion) -> dict[str, Any]:
         "version": version.version,
         "status": version.status,
         "effective_from": version.effective_from.isoformat(),
-        "definition_sha256": hashlib.sha256(
-            json.dumps(version.definition, sort_keys=True).encode()
-        ).hexdigest(),
+        "definition_sha256": definition_hash(version.definition),
     }

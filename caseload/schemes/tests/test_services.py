@@ -199,3 +199,26 @@ def test_the_nearest_assignment_up_the_tree_wins(org):
     assert version_for_unit(org.team_b, on).scheme == legacy
     assert version_for_unit(org.team_b, dt.date(2024, 12, 31)).scheme == current  # before the pilot began
     assert version_for_unit(org.other_team, on) is None
+
+
+def test_the_parse_cache_follows_the_definition_not_the_id(admin_user, frozen_now):
+    """A version reusing an id and save time (a rolled-back row on SQLite, frozen time in tests) with another
+    definition must not get the first one's parsed scheme; a draft edit changes the key."""
+    first = services.import_scheme_version(LEGACY, "a.yaml", actor=admin_user)
+    assert first.definition_sha256 and services.domain_scheme(first).court_reports.window_days == 30
+    pk = first.pk
+    SchemeVersion.objects.filter(pk=pk).delete()
+    other = services.import_scheme_version(
+        legacy_with(court_reports={**yaml.safe_load(LEGACY)["court_reports"], "window_days": 21}),
+        "b.yaml",
+        actor=admin_user,
+    )
+    SchemeVersion.objects.filter(pk=other.pk).update(id=pk)
+    reloaded = SchemeVersion.objects.defer("definition").get(pk=pk)
+    assert reloaded.definition_sha256 != first.definition_sha256
+    assert services.domain_scheme(reloaded).court_reports.window_days == 21
+
+    definition = {**reloaded.definition, "court_reports": {**reloaded.definition["court_reports"]}}
+    definition["court_reports"]["window_days"] = 14
+    services.update_draft(reloaded, definition, actor=admin_user)
+    assert services.domain_scheme(SchemeVersion.objects.get(pk=pk)).court_reports.window_days == 14
