@@ -17,10 +17,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def names(measured) -> list[str]:  # type: ignore[no-untyped-def]
-    return [
-        m.practitioner.last_name
-        for m in (measured.a_light, measured.a_full, measured.a_over, measured.b_over)
-    ]
+    """Give the measured practitioners surnames no page text can contain by chance.
+
+    The factory's random surnames include ordinary words ("Case", "Hill"), which a page may show for other
+    reasons, so "no name on the page" is checked against names that cannot occur otherwise.
+    """
+    surnames = ["Quillerby", "Ashgrove-Tamm", "Venkataraghavan", "Oyelaran-Frisk"]
+    for membership, surname in zip(
+        (measured.a_light, measured.a_full, measured.a_over, measured.b_over), surnames, strict=True
+    ):
+        membership.practitioner.last_name = surname
+        membership.practitioner.save(update_fields=["last_name"])
+    return surnames
 
 
 def test_home_lists_the_units_in_scope_with_their_reports(client, senior_leader, measured) -> None:
