@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseload.core.charts import long_date
+from caseload.core.models import Role
 from caseload.domain.rounding import one_dp
 from caseload.domain.supervision import Compliance, compliance_rate
 from caseload.supervision.models import Agreement, SupervisionRecord
@@ -183,18 +184,39 @@ class SupervisionSection:
     confirm_as: str  # "practitioner" or "manager": who the viewer would confirm as
 
 
+#: The practitioner's line: who sees and keeps individual supervision records besides the practitioner.
+#: Senior leaders, analysts and administrators see counts per team only (as for well-being records).
+LINE_ROLES = frozenset({Role.TEAM_MANAGER, Role.AREA_MANAGER})
+
+
+def is_line(scope: Any) -> bool:
+    """Whether the user is a line manager (team or area manager), who keeps supervision for their teams."""
+    return bool(scope.signed_in and scope.role in LINE_ROLES)
+
+
+def line_manages(membership: Any, scope: Any) -> bool:
+    """Whether the user is in this membership's line: a team or area manager over its team."""
+    return is_line(scope) and scope.contains_unit(membership.team)
+
+
+def is_own(membership: Any, scope: Any) -> bool:
+    return bool(scope.signed_in and scope.practitioner_id is not None) and (
+        membership.practitioner_id == scope.practitioner_id
+    )
+
+
 def viewer_may_see(membership: Any, scope: Any) -> bool:
     """Supervision is individual: only the practitioner and their line managers see it."""
-    return membership.practitioner_id == scope.practitioner_id or scope.can_edit_membership(membership)
+    return is_own(membership, scope) or line_manages(membership, scope)
 
 
 def confirm_party(agreement: Agreement | None, membership: Any, scope: Any) -> str:
     """Who the viewer would confirm the agreement as, or "" when they have nothing to confirm."""
     if agreement is None or agreement.ended_on is not None:
         return ""
-    if membership.practitioner_id == scope.practitioner_id:
+    if is_own(membership, scope):
         return PRACTITIONER if agreement.practitioner_confirmed_at is None else ""
-    if scope.can_edit_membership(membership):
+    if line_manages(membership, scope):
         return MANAGER if agreement.manager_confirmed_at is None else ""
     return ""
 
@@ -218,7 +240,7 @@ def membership_section(membership: Any, scope: Any, on: dt.date) -> SupervisionS
         history=tuple(present_agreement(a, on) for a in agreements),
         page_href=reverse("supervision:membership", args=[membership.pk]),
         record_agreement_href=reverse("supervision:record-agreement", args=[membership.pk])
-        if scope.can_edit_membership(membership)
+        if line_manages(membership, scope)
         else None,
         record_session_href=reverse("supervision:record-session", args=[membership.pk]),
         confirm_href=reverse("supervision:confirm-agreement", args=[current.pk])

@@ -1,5 +1,6 @@
-"""Agreed caseloads and supervision pages. Individual records are for the practitioner and their line
-managers only; senior leaders and analysts get counts per team. Records come through `request.scope`."""
+"""Agreed caseloads and supervision pages. Individual records (sessions, self-reported extra hours,
+agreements) are for the practitioner and their line (team and area managers over the team) only; senior
+leaders, analysts and administrators get counts per team. Records come through `request.scope`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from caseload.supervision.forms import AgreementForm, SessionForm
 from caseload.supervision.models import SupervisionKind
 from caseload.supervision.presenters import (
     confirm_party,
+    is_line,
+    line_manages,
     membership_section,
     present_agreement,
     session_rows,
@@ -71,7 +74,7 @@ def record_agreement(request: HttpRequest, membership_id: int) -> HttpResponse:
     """A manager records the agreed caseload reached in supervision."""
     m = _membership(request, membership_id)
     scope = request.scope  # type: ignore[attr-defined]
-    scope.require(scope.can_edit_membership(m), "Only managers of this team can record an agreed caseload.")
+    scope.require(line_manages(m, scope), "Only managers of this team can record an agreed caseload.")
     today = timezone.localdate()
     form = AgreementForm(
         request.POST or None,
@@ -158,9 +161,12 @@ def record_session(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
-    """Managers: supervision compliance and agreed caseloads of each person in their teams."""
+    """Line managers: supervision compliance and agreed caseloads of each person in their teams. Others who
+    see unit figures (administrators, say) are sent to the counts per team."""
     scope = request.scope  # type: ignore[attr-defined]
-    scope.require(scope.can_edit, "This page is for managers of teams.")
+    if not is_line(scope) and scope.sees_units and scope.role in AGGREGATE_ROLES:
+        return redirect("supervision:overview")
+    scope.require(is_line(scope), "This page is for managers of teams.")
     on = timezone.localdate()
     page = Paginator(team_compliance(scope.memberships, on), PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_title": "Supervision in my teams", "page": page, "rows": team_rows(page.object_list, on)}
@@ -169,7 +175,8 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Senior leaders and analysts: supervision compliance per team, as counts (no names)."""
+    """Senior leaders, analysts and administrators (and line managers, for their units): supervision
+    compliance per team, as counts (no names)."""
     scope = request.scope  # type: ignore[attr-defined]
     scope.require(scope.sees_units and scope.role in AGGREGATE_ROLES, "This page shows figures for teams.")
     page = Paginator(unit_compliance(scope.units, timezone.localdate()), PER_PAGE).get_page(

@@ -4,6 +4,7 @@ allocated), confirmation, reallocation, history search, approvals, and the navig
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from caseload.allocations.models import AllocationDecision, ApprovalRequest
 from caseload.allocations.services import allocate
 from caseload.allocations.tests.helpers import choice, loaded_officer, waiting_case
+from caseload.supervision.models import Agreement
 
 
 @pytest.fixture
@@ -125,3 +127,29 @@ def test_an_area_manager_approves_from_the_approval_page(client, team, team_mana
     client.post(asked.url, {"decision": "approve"})
     request.refresh_from_db()
     assert request.status == "approved" and request.decision.practitioner == officer.practitioner
+
+
+def _row_of(html: str, name: str) -> str:
+    """The candidates table row (from `<tr` to `</tr>`) that names `name`."""
+    rows = [row for row in html.split("<tr")[1:] if name in row.split("</tr>")[0]]
+    assert len(rows) == 1, f"expected one row for {name}"
+    return rows[0].split("</tr>")[0]
+
+
+def test_the_candidates_show_who_would_breach_their_agreed_range(manager, team, team_manager):
+    busy = loaded_officer(team, 8, first_name="Bea", last_name="Busy")  # 85.2% after the case
+    calm = loaded_officer(team, 1, first_name="Cal", last_name="Calm")  # 18.9% after the case
+    for membership in (busy, calm):
+        Agreement.objects.create(
+            membership=membership,
+            expected_min_percent=Decimal(60),
+            expected_max_percent=Decimal(80),
+            agreed_on=dt.date(2026, 3, 1),
+            review_date=dt.date(2026, 6, 1),
+            recorded_by=team_manager,
+        )
+    html = manager.get(reverse("allocations:case", args=[waiting_case(team).pk])).content.decode()
+    busy_row = _row_of(html, "Bea Busy")
+    assert "85.2%" in busy_row
+    assert "Would breach the agreed range (up to 80.0%)" in busy_row
+    assert "agreed range" not in _row_of(html, "Cal Calm")  # under the top of the range: no warning

@@ -1,4 +1,8 @@
-"""Who may open the agreed caseload and supervision pages (see caseload/tests/access.py)."""
+"""Who may open the agreed caseload and supervision pages (see caseload/tests/access.py).
+
+Individual records: the practitioner concerned and their line (team and area managers over the team).
+Senior leaders, administrators and analysts see counts per team on the overview only, as for well-being;
+the team page sends them there."""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ INDIVIDUAL = expect(
     team_manager=200,
     area_manager=200,
     senior_leader=403,
-    admin=200,
+    admin=403,
     analyst=404,
 )
 MANAGERS = expect(
@@ -39,7 +43,7 @@ MANAGERS = expect(
     team_manager=200,
     area_manager=200,
     senior_leader=403,
-    admin=200,
+    admin=403,
     analyst=404,
 )
 
@@ -64,7 +68,7 @@ CHECKS = [
             team_manager=302,
             area_manager=302,
             senior_leader=403,
-            admin=302,
+            admin=403,
             analyst=404,
         ),
         method="POST",
@@ -100,7 +104,7 @@ CHECKS = [
             team_manager=302,
             area_manager=302,
             senior_leader=403,
-            admin=302,
+            admin=403,
             analyst=404,
         ),
         method="POST",
@@ -108,7 +112,16 @@ CHECKS = [
     Check(
         "supervision:team",
         lambda w: reverse("supervision:team"),
-        only(200, ("team_manager", "area_manager", "admin")),
+        expect(
+            anonymous=302,
+            practitioner=403,
+            outsider=403,
+            team_manager=200,
+            area_manager=200,
+            senior_leader=302,
+            admin=302,
+            analyst=302,
+        ),
     ),
     Check(
         "supervision:overview",

@@ -17,6 +17,7 @@ from caseload.organisations.models import Grade
 from caseload.supervision import services
 from caseload.supervision.models import Agreement, SupervisionRecord
 from caseload.supervision.selectors import AgreementRange, agreement_ranges, unit_compliance
+from caseload.workloads.tests.fixtures import legacy  # noqa: F401 - a fixture, used by name
 
 pytestmark = pytest.mark.usefixtures("frozen_now")  # Monday 16 March 2026
 TODAY = dt.date(2026, 3, 16)
@@ -260,3 +261,92 @@ def test_pages_session_and_views(client, pat, team_manager, senior_leader, pract
     assert "Agreed caseload and supervision" not in text(
         client.get(reverse("organisations:practitioner", args=[pat.pk]))
     )
+
+
+def test_administrators_see_supervision_counts_but_no_individual_records(
+    client, pat, team_manager, admin_user, analyst
+):
+    agreement = agree(pat, team_manager)
+    services.record_supervision(
+        membership=pat,
+        held_on=dt.date(2026, 3, 9),
+        duration_minutes=60,
+        kind="formal",
+        extra_hours=Decimal("6.5"),
+        notes="Talked about the court backlog",
+        actor=team_manager,
+    )
+    client.force_login(team_manager)  # the line sees the session, with its extra hours and notes
+    line_view = text(client.get(reverse("supervision:membership", args=[pat.pk])))
+    assert "6.50 hours" in line_view and "Talked about the court backlog" in line_view
+    client.force_login(admin_user)
+    for url in (
+        reverse("supervision:membership", args=[pat.pk]),
+        reverse("supervision:record-session", args=[pat.pk]),
+        reverse("supervision:record-agreement", args=[pat.pk]),
+        reverse("supervision:confirm-agreement", args=[agreement.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+    refused = client.post(reverse("supervision:confirm-agreement", args=[agreement.pk]))
+    assert refused.status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.manager_confirmed_at is not None and agreement.practitioner_confirmed_at is None
+    assert client.get(reverse("supervision:team")).url == reverse("supervision:overview")
+    overview = text(client.get(reverse("supervision:overview")))
+    assert "North Team A 1 1 100.0% 0 6.5" in overview  # people, up to date, rate, reviews due, extra hours
+    assert "Pat" not in overview and "court backlog" not in overview
+    workload_page = text(client.get(reverse("organisations:practitioner", args=[pat.pk])))
+    assert "Pat Practitioner" in workload_page  # administrators still see the workload itself
+    assert "Agreed caseload" not in workload_page and "Record a supervision" not in workload_page
+    client.force_login(analyst)
+    assert client.get(reverse("supervision:team")).url == reverse("supervision:overview")
+    assert "North Team A 1 1 100.0% 0 6.5" in text(client.get(reverse("supervision:overview")))
+
+
+@pytest.fixture
+def measured_officers(legacy):  # noqa: F811 - the fixture imported above
+    """Three officers in North Team A with 5, 10 and 12 community A3 cases: 47.3%, 94.7% and 113.6%."""
+    from caseload.cases.tests.factories import CaseFactory
+    from caseload.workloads.services import recalculate
+    from caseload.workloads.tests.fixtures import officer
+
+    memberships = []
+    for count in (5, 10, 12):
+        membership = officer(legacy.team)
+        for _ in range(count):
+            CaseFactory(
+                team=legacy.team,
+                practitioner=membership.practitioner,
+                category="community",
+                level="A3",
+            )
+        memberships.append(membership)
+    recalculate(memberships)
+    return memberships
+
+
+def test_practitioner_page_sets_the_workload_against_the_agreed_range(
+    client, team_manager, measured_officers
+):
+    light, full, over = measured_officers
+    for membership in measured_officers:
+        agree(membership, team_manager)  # 85% to 100%
+    client.force_login(team_manager)
+    expected = {
+        light: "47.3%: below the agreed range",
+        full: "94.7%: within the agreed range",
+        over: "113.6%: above the agreed range",
+    }
+    for membership, comparison in expected.items():
+        page = text(client.get(reverse("organisations:practitioner", args=[membership.pk])))
+        assert f"Agreed caseload: 85% to 100%. Now {comparison}." in page  # next to the workload figures
+        assert f"Workload now: {comparison}." in page  # and in the agreement section
+        others = [c for c in expected.values() if c != comparison]
+        assert not any(other in page for other in others)
+
+
+def test_no_comparison_without_an_agreement(client, team_manager, measured_officers):
+    client.force_login(team_manager)
+    page = text(client.get(reverse("organisations:practitioner", args=[measured_officers[0].pk])))
+    assert "No agreed caseload has been recorded." in page
+    assert "agreed range" not in page
