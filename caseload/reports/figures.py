@@ -179,15 +179,18 @@ def performance_report(
     *,
     people: bool = False,
     trend_months: int = 0,
+    workload: Sequence[MemberFigures] | None = None,
 ) -> PerformanceReport:
     """Clocks due between `first` and `last`, assessed as of `min(last, today)`, for the unit, each child
-    unit and (when `people`) each practitioner holding the cases, each with their current workload. Each
+    unit and (when `people`) each practitioner holding the cases, each with their current workload (or,
+    given `workload`, with those figures instead: the monthly report passes the month's snapshot). Each
     team's cases are measured under its members' scheme (else the unit's). With `trend_months`, also the
     unit's timeliness in each of the last `trend_months` months with its workload % then, from the same
     single read of the cases. Working days skip the bank holidays of `CASELOAD_BANK_HOLIDAYS`."""
     as_of = min(last, today)
     members = selectors.current_members(units, today, names=people)
-    schemes = selectors.schemes_of({m.version_id for m in members})
+    shown = members if workload is None else list(workload)
+    schemes = selectors.schemes_of({m.version_id for m in (*members, *shown)})
     fallback = selectors.unit_scheme(unit, today)
     team_scheme = {m.team_id: schemes[m.version_id] for m in members}
     indicators: dict[str, Indicator] = {}
@@ -230,11 +233,11 @@ def performance_report(
         last=last,
         as_of=as_of,
         indicators=listed,
-        overall=row(unit.name, members, found),
+        overall=row(unit.name, shown, found),
         children=tuple(
             row(
                 c.name,
-                within(members, c),
+                within(shown, c),
                 [k for k in found if paths.get(k.team or 0, "").startswith(c.path)],
                 c.pk,
             )
@@ -244,12 +247,12 @@ def performance_report(
     )
     if not people:
         return report
-    holders = sorted({k.holder for k in found if k.holder is not None} | {m.practitioner_id for m in members})
+    holders = sorted({k.holder for k in found if k.holder is not None} | {m.practitioner_id for m in shown})
     names = {m.practitioner_id: m.name for m in members} | holder_names
     rows = [
         row(
             names.get(pk, ""),
-            [m for m in members if m.practitioner_id == pk],
+            [m for m in shown if m.practitioner_id == pk],
             [k for k in found if k.holder == pk],
             pk,
         )

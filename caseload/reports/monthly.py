@@ -1,16 +1,17 @@
 """The monthly report of one org unit: volume, workload, equity, well-being (aggregated) and performance.
 
 Workload and equity come from the last daily snapshot taken in the month (the current figures when the month
-is the current one and no snapshot exists yet). Well-being counts come from the well-being and supervision
-apps' aggregate selectors; they describe the position now (those apps keep no monthly history), and the
-report says so. Only counts leave this module: no names."""
+is the current one and no snapshot exists yet); the performance section sets the month's timeliness beside
+that same workload. Well-being and supervision are counted for the month from the dates their records keep
+(`caseload.reports.month_wellbeing`), as at the month's last day (today, for the current month). Only counts
+leave this module: no names."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -25,24 +26,13 @@ from caseload.reports.figures import (
 )
 from caseload.reports.selectors import Volume
 
+if TYPE_CHECKING:
+    from caseload.reports.month_wellbeing import MonthWellbeing
+
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     """The first and last day of a month."""
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-@dataclass(frozen=True)
-class Wellbeing:
-    """Aggregated well-being and supervision figures, or `available=False` when the apps are missing."""
-
-    available: bool
-    open_alerts: int = 0
-    escalated: int = 0
-    plans_overdue: int = 0
-    open_concerns: int = 0
-    people: int = 0
-    supervision_compliant: int = 0
-    reviews_due: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,30 +45,17 @@ class MonthlyReport:
     volume: Volume
     workload: GroupFigures
     children: tuple[GroupFigures, ...]
-    wellbeing: Wellbeing
+    wellbeing: MonthWellbeing | None  # None: the well-being and supervision apps are not installed
     performance: PerformanceReport
 
 
-def wellbeing_counts(units: QuerySet[OrgUnit], unit: OrgUnit, on: dt.date) -> Wellbeing:
-    """Counts from the well-being and supervision apps' aggregate selectors, when those apps exist."""
+def wellbeing_counts(units: QuerySet[OrgUnit], first: dt.date, as_at: dt.date) -> MonthWellbeing | None:
+    """The month's well-being and supervision counts, when those apps exist."""
     try:
-        from caseload.supervision.selectors import unit_compliance
-        from caseload.wellbeing.selectors import unit_counts
+        from caseload.reports.month_wellbeing import wellbeing_in_month
     except ImportError:
-        return Wellbeing(available=False)
-    counts: Any = unit_counts(units.filter(pk=unit.pk), on)
-    teams = unit_compliance(units, on)
-    alerts = counts[0] if counts else None
-    return Wellbeing(
-        available=True,
-        open_alerts=alerts.open_alerts if alerts else 0,
-        escalated=alerts.escalated if alerts else 0,
-        plans_overdue=alerts.plans_overdue if alerts else 0,
-        open_concerns=alerts.open_concerns if alerts else 0,
-        people=sum(t.people for t in teams),
-        supervision_compliant=sum(t.compliant for t in teams),
-        reviews_due=sum(t.reviews_due for t in teams),
-    )
+        return None
+    return wellbeing_in_month(units, first, as_at)
 
 
 def monthly_report(
@@ -107,8 +84,8 @@ def monthly_report(
         volume=selectors.case_volume(units, first, last),
         workload=group_figures(unit, members, schemes, names),
         children=tuple(group_figures(c, within(members, c), schemes, names) for c in children),
-        wellbeing=wellbeing_counts(units, unit, today),
-        performance=performance_report(unit, units, first, last, today),
+        wellbeing=wellbeing_counts(units, first, min(last, today)),
+        performance=performance_report(unit, units, first, last, today, workload=members),
     )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from caseload.reports.figures import GroupFigures
 from caseload.reports.monthly import MonthlyReport
 from caseload.reports.performance_presenters import performance_table, period_text
 from caseload.reports.presenters import SPREAD_COLUMNS, Table, equity_table, pct
 
+HUNDREDTHS = Decimal("0.01")
 NOT_AVAILABLE = (
     "Well-being figures are not available: the well-being and supervision apps are not installed here."
 )
@@ -64,22 +67,59 @@ def _figures_note(report: MonthlyReport) -> str:
     return f"Figures from the daily snapshot of {report.figures_on.day} {report.figures_on:%B %Y}."
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _wellbeing(report: MonthlyReport) -> Section:
     w = report.wellbeing
-    if not w.available:
+    if w is None:
         return Section("wellbeing", "Well-being", (NOT_AVAILABLE,), ())
-    rows = (
-        ("Open well-being alerts", w.open_alerts),
-        ("Alerts escalated", w.escalated),
-        ("Alerts with an action plan overdue", w.plans_overdue),
-        ("Open caseload concerns", w.open_concerns),
-        ("People with supervision records expected", w.people),
-        ("People whose supervision is up to date", w.supervision_compliant),
-        ("Supervision agreements due for review within 14 days", w.reviews_due),
+    end = _day(w.as_at)
+    alerts = Table(
+        "wellbeing",
+        f"Well-being alerts and concerns in {report.unit.name}",
+        ("Measure", "Count"),
+        (
+            ("Alerts open at any time in the month", w.alerts_open_in_month),
+            ("Alerts opened in the month", w.alerts_opened),
+            ("Alerts escalated in the month", w.alerts_escalated),
+            ("Alerts resolved in the month", w.alerts_resolved),
+            (f"Alerts still open on {end}", w.alerts_open_at_end),
+            (f"Alerts with an action plan overdue on {end}", w.plans_overdue_at_end),
+            ("Caseload concerns raised in the month", w.concerns_raised),
+            (f"Caseload concerns unanswered on {end}", w.concerns_unanswered_at_end),
+        ),
     )
-    table = Table("wellbeing", f"Well-being in {report.unit.name}", ("Measure", "Count"), rows)
-    note = "Counts only, no names. They show the position today: these records keep no monthly history."
-    return Section("wellbeing", "Well-being", (note,), (table,))
+    supervision = Table(
+        "supervision",
+        f"Supervision in {report.unit.name}",
+        ("Measure", "Count"),
+        (
+            (f"People with supervision expected on {end}", w.people),
+            (f"People whose supervision was up to date on {end}", w.supervision_compliant),
+            (f"Agreed caseloads due for review within 14 days of {end}", w.reviews_due),
+            ("Supervision sessions held in the month", w.sessions_held),
+            ("Extra hours reported in those sessions", w.extra_hours.quantize(HUNDREDTHS)),
+        ),
+    )
+    current = w.as_at < report.last
+    note = "Counts only, no names. " + (
+        f"The month so far, to {end}." if current else f"The month as it stood on its last day, {end}."
+    )
+    return Section("wellbeing", "Well-being", (note,), (alerts, supervision))
+
+
+def _performance_note(report: MonthlyReport) -> str:
+    perf = report.performance
+    due = (
+        f"Work falling due from {period_text(report.first, report.last)}, as it stood on {_day(perf.as_of)}."
+    )
+    if report.figures_on is None:
+        return f"{due} No workload snapshot was taken in this month, so no workload % is shown beside it."
+    if report.figures_are_current:
+        return f"{due} Workload % beside it is the current figure: no snapshot yet this month."
+    return f"{due} Workload % beside it is from the daily snapshot of {_day(report.figures_on)}."
 
 
 def present_monthly(report: MonthlyReport) -> MonthlyPage:
@@ -102,10 +142,6 @@ def present_monthly(report: MonthlyReport) -> MonthlyPage:
         perf,
         [perf.overall, *perf.children],
     )
-    perf_note = (
-        f"Work falling due from {period_text(report.first, report.last)}, as it stood on "
-        f"{perf.as_of.day} {perf.as_of:%B %Y}. Workload % is today's."
-    )
     no_indicators = () if perf.indicators else ("The scheme in force defines no timeliness indicators.",)
     month = f"{report.first:%B %Y}"
     return MonthlyPage(
@@ -121,6 +157,8 @@ def present_monthly(report: MonthlyReport) -> MonthlyPage:
                 (equity_table("equity", f"Equity in {report.unit.name}", groups, columns=SPREAD_COLUMNS),),
             ),
             _wellbeing(report),
-            Section("performance", "Performance", (perf_note, *no_indicators), (performance,)),
+            Section(
+                "performance", "Performance", (_performance_note(report), *no_indicators), (performance,)
+            ),
         ),
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from caseload.domain.supervision import Compliance, compliance, schedule_for
 from caseload.organisations.models import OrgUnit, TeamMembership
@@ -166,3 +166,18 @@ def unit_compliance(units: Any, on: dt.date) -> list[UnitCompliance]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class SessionTotals:
+    sessions: int
+    extra_hours: Decimal  # self-reported extra hours given in those sessions
+
+
+def sessions_between(units: Any, first: dt.date, last: dt.date) -> SessionTotals:
+    """Supervision sessions held from `first` to `last` (inclusive) with people in teams among `units` (pass
+    the scope's units), and the extra hours reported in them. Counts only, no names (1 query)."""
+    totals = SupervisionRecord.objects.filter(
+        membership__team__in=units, held_on__gte=first, held_on__lte=last
+    ).aggregate(sessions=Count("pk"), extra=Sum("extra_hours"))
+    return SessionTotals(sessions=totals["sessions"], extra_hours=totals["extra"] or Decimal(0))
