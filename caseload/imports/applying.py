@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.models import Model, Value
@@ -15,7 +14,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from caseload.cases.models import Case, CaseAllocation, CaseEvent, CaseStatus, EventKind
-from caseload.core.models import User
+from caseload.core import audit
+from caseload.core.models import AuditEntry, User
+from caseload.imports.outcome import Outcome, measured_teams_under, versions_in_force
 from caseload.imports.planning import EntityPlan, ImportPlan, Op
 from caseload.imports.state import CASE_FIELDS
 from caseload.organisations.models import (
@@ -30,13 +31,6 @@ from caseload.organisations.models import (
 BATCH = 500
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
-
-
-@dataclass
-class Outcome:
-    """What was written: the memberships whose workload may have changed, by (practitioner id, team id)."""
-
-    touched: set[tuple[int, int]] = field(default_factory=set)
 
 
 class Writer:
@@ -92,6 +86,11 @@ class Writer:
     def _org_units(self, plan: EntityPlan) -> None:
         state = self.plan.state
         ops = sorted([*plan.adds, *plan.changes], key=lambda op: state.depth_of(op.row["code"]))
+        today = timezone.localdate(self.now)
+        moved_teams = measured_teams_under(
+            [op.pk for op in plan.changes if "parent__code" in op.changes], today
+        )
+        versions_before = versions_in_force(moved_teams, today)
         for batch in self._batches("org_units", ops):
             for op in batch:
                 values = dict(op.values)
@@ -116,6 +115,9 @@ class Writer:
                 unit.save()
                 if moved:
                     _rewrite_paths(old_path, unit.path)
+        # A move changes a team's figures only when it puts the team under another scheme version.
+        versions_after = versions_in_force(moved_teams, today)
+        self.outcome.teams.update(t for t in moved_teams if versions_after[t] != versions_before[t])
 
     def _close_parent_link(self, unit: OrgUnit) -> None:
         today = timezone.localdate(self.now)
@@ -152,6 +154,7 @@ class Writer:
             ["first_name", "last_name", "email", "grade", "start_date", "leave_date"],
             assign,
         )
+        self.outcome.practitioners.update(op.pk for op in plan.changes if "grade__code" in op.changes)
 
     def _bulk_create(
         self, entity: str, model: type[Model], ops: list[Op], build: Callable[[Op], Any]
@@ -183,8 +186,32 @@ class Writer:
             ["contracted_hours", "start_date", "end_date"],
             assign,
         )
+        self._hours_changes([op for op in plan.changes if "contracted_hours" in op.changes])
         for op in [*plan.adds, *plan.changes]:
             self.outcome.touched.add((staff_ids[op.row["staff_code"]], team_ids[op.row["team_code"]]))
+            if op.action == "add" or {"start_date", "end_date"} & set(op.changes):
+                self.outcome.practitioners.add(staff_ids[op.row["staff_code"]])
+        self.outcome.memberships.update(op.pk for op in plan.changes)
+
+    def _hours_changes(self, ops: list[Op]) -> None:
+        """One audit entry per membership whose hours changed, with the hours before and after, as the hours
+        service records them (caseload.organisations.services.set_contracted_hours): recomputed snapshots
+        replay hours from these (caseload.workloads.history)."""
+        actor = self.actor if self.actor is not None and self.actor.pk else None
+        for batch in _chunks(ops):
+            found = TeamMembership.objects.select_related("practitioner", "team").in_bulk(
+                [op.pk for op in batch]
+            )
+            AuditEntry.objects.bulk_create(
+                AuditEntry(
+                    actor=actor, action=AuditEntry.Action.UPDATE, object_type=TeamMembership._meta.label_lower,
+                    object_id=str(op.pk), object_repr=str(found[op.pk])[:200],
+                    before={"contracted_hours": str(op.changes["contracted_hours"][0])},
+                    after=audit.snapshot(found[op.pk], ["contracted_hours"]),
+                    note=f"Import {self.run_id}",
+                )
+                for op in batch
+            )  # fmt: skip
 
     def _reductions(self, plan: EntityPlan) -> None:
         staff_ids, team_ids = self._staff_ids(), self._unit_ids()
@@ -339,6 +366,21 @@ class Writer:
             )
 
         self._bulk_create("events", CaseEvent, plan.adds, build)
+        self._event_outcome(plan.adds, case_ids, staff_ids)
+
+    def _event_outcome(
+        self, ops: list[Op], case_ids: dict[tuple[str, str], int], staff_ids: dict[str, int]
+    ) -> None:
+        """Whose figures the added events change, from their cases' holders after the import."""
+        keys = [(op.row["organisation_code"], op.row["case_reference"]) for op in ops]
+        holders: dict[int, tuple[int | None, int]] = {}
+        for batch in _chunks(sorted({case_ids[key] for key in keys})):
+            cases = Case.objects.filter(pk__in=batch).values_list("pk", "practitioner_id", "team_id")
+            holders.update((pk, (holder, team)) for pk, holder, team in cases)
+        for op, key in zip(ops, keys, strict=True):
+            staff = op.row["staff_code"]
+            holder, team = holders[case_ids[key]]
+            self.outcome.event(op.row["kind"], staff_ids[staff] if staff else None, holder, team)
 
     def _staff_ids(self) -> dict[str, int]:
         return dict(Practitioner.objects.values_list("staff_code", "pk"))

@@ -2,7 +2,7 @@
 
 CSV: UTF-8 with or without a byte-order mark; anything else is refused with a clear message.
 XLSX: read with calamine. Before calamine sees the file, the zip directory is checked (a broken zip, too
-many entries or too many uncompressed bytes declared — a zip bomb — is refused) and the worksheet XML is
+many entries or too many uncompressed bytes declared by all its parts together — a zip bomb — is refused) and the worksheet XML is
 scanned for formula elements: calamine returns only computed values, and an import must not depend on a
 formula's cached result, so every formula cell is reported as an error with its sheet and cell."""
 
@@ -64,13 +64,7 @@ class RawFile:
 
 def read_file(file_name: str, content: bytes, layout: str = "") -> RawFile:
     """Sheets of raw rows from a CSV or XLSX file. Raises FileRejected for files that cannot be read."""
-    if not content:
-        raise FileRejected("The file is empty.")
-    if len(content) > MAX_FILE_BYTES:
-        raise FileRejected(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; the largest file accepted is "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB. Split it into smaller files."
-        )
+    check_size(content)
     lower = file_name.lower()
     if lower.endswith((".xls", ".xlsb", ".ods")):
         raise FileRejected(
@@ -81,6 +75,23 @@ def read_file(file_name: str, content: bytes, layout: str = "") -> RawFile:
     if lower.endswith(".csv") or not lower.rsplit("/", 1)[-1].count("."):
         return _read_csv(file_name, content, layout)
     raise FileRejected("Only .xlsx workbooks and .csv files can be imported.")
+
+
+def check_size(content: bytes) -> None:
+    """Refuse an empty file, or one over MAX_FILE_BYTES: the same limit for every kind of file (generic
+    layouts and the WMT extract) on every path (the web, the API, the command)."""
+    if not content:
+        raise FileRejected("The file is empty.")
+    if len(content) > MAX_FILE_BYTES:
+        raise FileRejected(too_big(len(content)))
+
+
+def too_big(size: int) -> str:
+    """The message for a file of `size` bytes over the limit."""
+    return (
+        f"The file is {size / 1024 / 1024:.1f} MB; the largest file accepted is "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB. Split it into smaller files."
+    )
 
 
 def _read_csv(file_name: str, content: bytes, layout: str) -> RawFile:
@@ -190,7 +201,11 @@ _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)(\d+)\"[^>]*>\s*<
 
 
 def _check_zip(content: bytes) -> list[tuple[str, int, str]]:
-    """Refuse a broken or oversized zip; return the (sheet, row, column) of every formula cell."""
+    """Refuse a broken or oversized zip; return the (sheet, row, column) of every formula cell.
+
+    "Oversized" is measured across the whole file: the sizes the zip directory declares for all its parts
+    together, before anything is unpacked, and then every byte unpacked while reading, against one budget
+    shared by all the parts read (so many parts each under the limit cannot add up to more)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as error:
@@ -213,30 +228,42 @@ def _check_zip(content: bytes) -> list[tuple[str, int, str]]:
         names = {e.filename for e in entries}
         if "xl/workbook.xml" not in names:
             raise FileRejected("This is a zip file but not an .xlsx workbook. Save the file as .xlsx or CSV.")
+        budget = _Budget(MAX_UNCOMPRESSED_BYTES)
         try:
             return [
                 (sheet, int(row), column.decode())
-                for sheet, path in _sheet_paths(archive, names).items()
-                for column, row in _FORMULA_CELL.findall(_read_bounded(archive, path))
+                for sheet, path in _sheet_paths(archive, names, budget).items()
+                for column, row in _FORMULA_CELL.findall(budget.read(archive, path))
             ]
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:  # CRC or size mismatch
             raise FileRejected(f"The workbook is damaged ({error}). Save it again as .xlsx.") from error
 
 
-def _read_bounded(archive: zipfile.ZipFile, path: str) -> bytes:
-    """Read one part, never more than the whole-file limit even when its declared size is a lie."""
-    with archive.open(path) as part:
-        data = part.read(MAX_UNCOMPRESSED_BYTES + 1)
-    if len(data) > MAX_UNCOMPRESSED_BYTES:
-        raise FileRejected("The workbook unpacks to more than it declares. It may be damaged or malicious.")
-    return data
+class _Budget:
+    """The bytes the whole workbook may still unpack to, shared by every part read."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def read(self, archive: zipfile.ZipFile, path: str) -> bytes:
+        """Read one part, refusing the file once the parts read so far unpack to more than the whole-file
+        limit, even when the sizes the zip declares are a lie."""
+        with archive.open(path) as part:
+            data = part.read(self.left + 1)
+        self.left -= len(data)
+        if self.left < 0:
+            raise FileRejected(
+                f"The workbook unpacks to more than {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB, more than it "
+                "declares. It may be damaged or malicious."
+            )
+        return data
 
 
-def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _sheet_paths(archive: zipfile.ZipFile, names: set[str], budget: _Budget) -> dict[str, str]:
     """Sheet name → worksheet XML path, from the workbook and its relationships."""
-    workbook = _read_bounded(archive, "xl/workbook.xml")
+    workbook = budget.read(archive, "xl/workbook.xml")
     rels_path = "xl/_rels/workbook.xml.rels"
-    rels_xml = _read_bounded(archive, rels_path) if rels_path in names else b""
+    rels_xml = budget.read(archive, rels_path) if rels_path in names else b""
     targets = dict(_REL.findall(rels_xml))
     targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels_xml)})
     paths: dict[str, str] = {}

@@ -1,6 +1,7 @@
 """Import runs, one write function per use case: `create_run` (keep the file), `check_run` (read, check and
-plan it — the dry run — and apply it when it is not a dry run), `apply_import` (all or nothing, one audit
-entry per run, then recalculation). The command, the web views and the background task all call these."""
+plan it — the dry run — and apply it when it is not a dry run), `apply_import` (all or nothing: the writes,
+one audit entry per run and the recalculation of every workload it affects, in one transaction). The
+command, the web views and the background task all call these."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import hashlib
 import logging
 import os
 import socket
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -19,13 +19,14 @@ from django.utils import timezone
 from caseload.core import audit
 from caseload.core.models import AuditEntry, User
 from caseload.imports import conf, wmt
-from caseload.imports.applying import Outcome, Progress, Writer
+from caseload.imports.applying import Progress, Writer
 from caseload.imports.models import FINISHED_STATUSES, WORKING_STATUSES, ImportRun, ImportStatus
 from caseload.imports.planning import ImportPlan, build_plan
-from caseload.imports.readers import XLSX_MAGIC, FileRejected, read_file
+from caseload.imports.readers import XLSX_MAGIC, FileRejected, check_size, read_file
 from caseload.imports.state import check_transition
 from caseload.imports.validation import parse_rows
-from caseload.organisations.models import OrgUnit, TeamMembership
+from caseload.organisations.models import OrgUnit
+from caseload.workloads.services import recalculate
 
 logger = logging.getLogger(__name__)
 STORED_PROBLEMS = 1000
@@ -64,6 +65,7 @@ def plan_import(run: ImportRun) -> ImportPlan:
     """The dry run: read and check the run's file and work out, against the database as it is now, what
     would be added, changed, left alone and closed. Raises FileRejected when the file cannot be read."""
     content = bytes(run.content)
+    check_size(content)
     if wmt.is_extract(run.file_name, content, run.layout):
         if not run.file_name.lower().endswith(".xlsx") and not content.startswith(XLSX_MAGIC):
             raise FileRejected("A WMT extract must be an .xlsx workbook.")
@@ -115,8 +117,10 @@ def request_apply(run: ImportRun, actor: User | None) -> ImportRun:
 
 def apply_import(run: ImportRun, actor: User | None, *, progress: Progress | None = None) -> ImportRun:
     """Apply a checked run: plan again against the database as it is now, then write everything in one
-    transaction, with one audit entry for the run. Any problem leaves the database as it was. Afterwards,
-    ask for the touched memberships to be recalculated."""
+    transaction, with one audit entry for the run, and recalculate in the same transaction the stored
+    workloads of every membership the writes affect (caseload.imports.outcome), so the figures change in
+    the same commit as the data behind them. Any problem, a failed recalculation included, leaves the
+    database as it was."""
     if run.status != ImportStatus.VALIDATED:
         raise ImportNotReady(
             f"Import {run.pk} is {run.get_status_display().lower()}; check it before applying."
@@ -144,6 +148,8 @@ def apply_import(run: ImportRun, actor: User | None, *, progress: Progress | Non
                 after={"file_name": run.file_name, "sha256": run.sha256, "counts": plan.counts()},
                 note=f"Applied import {run.pk} of {run.file_name}",
             )
+            affected = outcome.membership_ids(timezone.localdate())
+            stored = recalculate(affected, reason=f"Import {run.pk} of {run.file_name}")
     except FileRejected as rejected:
         return _save(
             run, status=ImportStatus.REJECTED, error_message=str(rejected), finished_at=timezone.now()
@@ -157,38 +163,17 @@ def apply_import(run: ImportRun, actor: User | None, *, progress: Progress | Non
             finished_at=timezone.now(),
         )
     _record_plan(run, plan)
-    run.counts["recalculation"] = recalculate_touched(outcome)
+    run.counts["recalculation"] = _recalculated(len(affected), len(stored))
     return _save(run, status=ImportStatus.APPLIED, finished_at=timezone.now())
 
 
-def recalculate_touched(outcome: Outcome) -> str:
-    """Ask the workloads app to recalculate the memberships an import touched, when it can (the function
-    `caseload.workloads.services.recalculate(memberships)` may not exist yet). Never fails the import."""
-    if not outcome.touched:
+def _recalculated(affected: int, stored: int) -> str:
+    if not affected:
         return "nothing to recalculate"
-    recalculate = _recalculate_function()
-    if recalculate is None:
-        return "not available"
-    practitioner_ids = {practitioner for practitioner, _team in outcome.touched}
-    memberships = [
-        m
-        for m in TeamMembership.objects.current().filter(practitioner_id__in=practitioner_ids)
-        if (m.practitioner_id, m.team_id) in outcome.touched
-    ]
-    try:
-        recalculate(memberships)
-    except Exception as error:
-        logger.exception("Recalculation after an import failed")
-        return f"failed: {_describe(error)}"
-    return f"requested for {len(memberships)} memberships"
-
-
-def _recalculate_function() -> Callable[[list[TeamMembership]], Any] | None:
-    try:
-        from caseload.workloads import services as workload_services
-    except ImportError:
-        return None
-    return getattr(workload_services, "recalculate", None)
+    unmeasured = affected - stored
+    return f"{stored} workloads recalculated" + (
+        f"; {unmeasured} memberships not measured (no scheme in force for their team)" if unmeasured else ""
+    )
 
 
 def _record_plan(run: ImportRun, plan: ImportPlan) -> None:

@@ -112,7 +112,7 @@ def recomputed(staff_code: str, *days: dt.date) -> list[int]:
 def test_snapshots_recomputed_for_the_day_before_the_import_score_the_old_values(first, admin_user):
     run = applied("all.xlsx", change_the_cases(first), actor=admin_user)
     assert run.status == ImportStatus.APPLIED
-    assert run.counts["recalculation"] == "requested for 2 memberships"  # the holders of the changed cases
+    assert run.counts["recalculation"] == "2 workloads recalculated"  # the holders of the changed cases
     assert Workload.objects.get(membership=membership("S001")).total_points == 119
     assert Workload.objects.get(membership=membership("S002")).total_points == 0
 

@@ -101,6 +101,19 @@ def test_zip_bomb_lying_about_its_size(monkeypatch):
     assert "damaged" in message or "malicious" in message
 
 
+def test_the_bytes_unpacked_while_reading_count_against_one_limit_for_the_whole_file(monkeypatch):
+    monkeypatch.setattr(readers, "MAX_UNCOMPRESSED_BYTES", 1000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"a" * 600)
+        archive.writestr("xl/worksheets/sheet2.xml", b"b" * 600)
+    budget = readers._Budget(readers.MAX_UNCOMPRESSED_BYTES)
+    with zipfile.ZipFile(buffer) as archive:
+        assert budget.read(archive, "xl/worksheets/sheet1.xml") == b"a" * 600  # each part is under the limit…
+        with pytest.raises(FileRejected, match="unpacks to more than"):
+            budget.read(archive, "xl/worksheets/sheet2.xml")  # …both together are not
+
+
 def test_too_many_entries():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -20,6 +20,10 @@ from caseload.organisations.models import (
     Reduction,
     TeamMembership,
 )
+from caseload.workloads.inputs import current_memberships
+from caseload.workloads.models import Workload
+from caseload.workloads.selectors import score_memberships
+from caseload.workloads.tests.fixtures import legacy  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -242,31 +246,50 @@ def test_apply_plans_again_and_refuses_when_the_database_moved_on(sheets):
     assert not Case.objects.exists()
 
 
-def test_recalculation_is_requested_for_touched_memberships(sheets, monkeypatch):
-    asked = []
-    monkeypatch.setattr(
-        services, "_recalculate_function", lambda: lambda memberships: asked.append(memberships)
-    )
+@pytest.mark.usefixtures("legacy")
+def test_the_touched_memberships_are_recalculated_in_the_import(sheets):
     run = applied("all.xlsx", xlsx_bytes(sheets))
-    [memberships] = asked
-    assert sorted(m.practitioner.staff_code for m in memberships) == ["S001", "S002"]
-    assert run.counts["recalculation"] == "requested for 2 memberships"
+    assert run.counts["recalculation"] == "2 workloads recalculated"
+    today = dt.date(2026, 3, 16)
+    memberships = TeamMembership.objects.filter(team__code="NORTH-C").order_by("practitioner__staff_code")
+    scored = score_memberships(current_memberships(today, membership_ids=[m.pk for m in memberships]), today)
+    stored = {w.membership_id: w for w in Workload.objects.all()}
+    assert [m.practitioner.staff_code for m in memberships] == ["S001", "S002"]
+    assert set(stored) == {m.pk for m in memberships}
+    for fresh in scored:
+        workload = stored[fresh.membership.pk]
+        assert (workload.total_points, workload.available_points, workload.case_count, workload.reduction_hours) == (
+            fresh.result.total_points, fresh.result.available_points, fresh.result.case_count,
+            fresh.result.reduction_hours,
+        )  # fmt: skip
+        assert (workload.calculated_for, workload.reason) == (today, f"Import {run.pk} of all.xlsx")
+    # S002 holds C0002 (community C1, 50 points) in 18.5 of 37 hours; S001's reduction is 7.4 hours.
+    s002 = stored[memberships[1].pk]
+    assert (s002.total_points, s002.available_points, s002.case_count) == (50, 1088, 1)
+    assert stored[memberships[0].pk].reduction_hours == Decimal("7.4")
 
 
-def test_recalculation_is_skipped_when_the_workloads_app_has_none(sheets, monkeypatch):
-    monkeypatch.setattr(services, "_recalculate_function", lambda: None)
-    assert applied("all.xlsx", xlsx_bytes(sheets)).counts["recalculation"] == "not available"
-
-
-def test_a_failing_recalculation_does_not_undo_the_import(sheets, monkeypatch):
-    def broken(memberships):
-        raise ValueError("no scheme")
-
-    monkeypatch.setattr(services, "_recalculate_function", lambda: broken)
+def test_memberships_no_scheme_measures_get_no_figures_and_the_import_applies(sheets):
     run = applied("all.xlsx", xlsx_bytes(sheets))
     assert run.status == ImportStatus.APPLIED
-    assert run.counts["recalculation"] == "failed: ValueError: no scheme"
-    assert Case.objects.count() == 3
+    assert run.counts["recalculation"] == (
+        "0 workloads recalculated; 2 memberships not measured (no scheme in force for their team)"
+    )
+    assert not Workload.objects.exists()
+
+
+def test_a_failing_recalculation_undoes_the_import(sheets, monkeypatch):
+    before = digest()
+
+    def broken(memberships, **kwargs):
+        raise ValueError("no scheme")
+
+    monkeypatch.setattr(services, "recalculate", broken)
+    run = applied("all.xlsx", xlsx_bytes(sheets))
+    assert run.status == ImportStatus.FAILED
+    assert run.error_message == "Nothing was changed: ValueError: no scheme"
+    assert digest() == before
+    assert not AuditEntry.objects.exists()
 
 
 def test_run_records_file_name_hash_and_size(admin_user):

@@ -13,7 +13,15 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from caseload.imports.readers import MAX_ROWS, Cell, FileRejected, Problem, _check_zip
+from caseload.imports.readers import (
+    MAX_ROWS,
+    Cell,
+    FileRejected,
+    Problem,
+    _check_zip,
+    _column_name,
+    check_size,
+)
 
 LAYOUT = "wmt_extract"
 MAX_EXTRACT_COLUMNS = 200
@@ -100,6 +108,7 @@ class Extract:
 
     rows: dict[str, list[ExtractRow]] = field(default_factory=dict)
     sheet_names: dict[str, str] = field(default_factory=dict)  # cleaned → as in the file
+    headers: dict[str, list[str]] = field(default_factory=dict)  # as in the file → cleaned column names
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -116,8 +125,10 @@ def looks_like_extract(sheet_names: list[str]) -> bool:
 
 
 def read_extract(content: bytes) -> Extract:
-    """Read the workbook. Raises FileRejected for a damaged file or a missing sheet (nothing can be done
-    without it); cell and header problems are collected on the result."""
+    """Read the workbook. Raises FileRejected for an empty, oversized or damaged file or a missing sheet
+    (nothing can be done without it), with the limits of every import (readers.py); cell and header problems
+    are collected on the result."""
+    check_size(content)
     formulas = _check_zip(content)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -151,10 +162,11 @@ def read_extract(content: bytes) -> Extract:
             f"An extract needs the sheets {', '.join(REQUIRED_SHEETS)}."
         )
     for sheet_name, row, letters in formulas:
-        if clean_name(sheet_name) in extract.sheet_names:
+        if sheet_name in extract.headers:
+            column = _column_name(extract.headers[sheet_name], letters)
             extract.errors.append(
                 Problem(
-                    sheet_name, row, letters, "This cell is a formula. Replace formulas with their values."
+                    sheet_name, row, column, "This cell is a formula. Replace formulas with their values."
                 )
             )
     return extract
@@ -162,6 +174,7 @@ def read_extract(content: bytes) -> Extract:
 
 def _read_sheet(extract: Extract, name: str, cleaned: str, cells: list[list[Any]]) -> None:
     header = [clean_name(h) for h in cells[0]] if cells else []
+    extract.headers[name] = header
     ok = True
     for column in READ_SHEETS[cleaned]:
         if column not in header:

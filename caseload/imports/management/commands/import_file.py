@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from caseload.core.models import User
-from caseload.imports import services, wmt
+from caseload.imports import readers, services, wmt
 from caseload.imports.layouts import ENTITIES
 from caseload.imports.models import ImportRun, ImportStatus
 from caseload.organisations.models import OrgUnit
@@ -52,6 +52,9 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
+        size = path.stat().st_size
+        if size > readers.MAX_FILE_BYTES:  # refused before it is read or kept, as on the web
+            raise CommandError(readers.too_big(size))
         actor = self._user(options["user"])
         for interrupted in services.cleanup_interrupted():
             self.stderr.write(f"Import {interrupted.pk} ({interrupted.file_name}) was interrupted earlier.")
