@@ -148,4 +148,19 @@ def parse_wellbeing(node: Node) -> Wellbeing:
         if steps and after < steps[-1].after_days:
             step.problem("escalation steps must be in ascending order of after_days", "after_days")
         steps.append(EscalationStep(after, step.text("to")))
-    return Wellbeing(tuple(overload), node.optional_integer("action_plan_due_days", 1, 365), tuple(steps))
+    plan_due_days = node.optional_integer("action_plan_due_days", 1, 365)
+    _check_plan_deadline(node, plan_due_days, steps)
+    return Wellbeing(tuple(overload), plan_due_days, tuple(steps))
+
+
+def _check_plan_deadline(node: Node, plan_due_days: int | None, steps: list[EscalationStep]) -> None:
+    """A missed plan deadline brings the next escalation step forward (caseload.domain.wellbeing), so the
+    deadline must come before the first step after the alert opens: otherwise the alert escalates for a
+    missing plan before the plan is even due, and the deadline means nothing."""
+    later = [step.after_days for step in steps if step.after_days > 0]
+    if plan_due_days is not None and later and plan_due_days >= later[0]:
+        node.problem(
+            f"must be fewer days than the first escalation step after the alert opens (after_days "
+            f"{later[0]}); otherwise the alert escalates for a missing plan before the plan is due",
+            "action_plan_due_days",
+        )

@@ -19,6 +19,10 @@ alert opened, and is taken only while the alert still needs attention on that da
   - no action plan has been recorded yet, or
   - the problem persists (for an overload alert: a sustained-overload rule still holds) and the plan's
     review date has passed (a recorded plan is given until its review date to work).
+A missed plan deadline brings escalation forward (`step_due_dates`): when no plan was recorded by the
+date the plan was due, the first step not already due by that date falls due the day after it (if its own
+`after_days` would come later). With the presets (plan due after 10 days, steps after 0, 14, 28 and 56
+days) the step to the area is taken on day 11 instead of day 14; later steps keep their own days.
 The function returns the deepest step due on a date (or None); callers record each step once.
 """
 
@@ -174,13 +178,45 @@ def action_plan_due(opened_on: date, due_days: int | None) -> date | None:
     return None if due_days is None else opened_on + timedelta(days=due_days)
 
 
-def needs_attention(plan: PlanState | None, problem_persists: bool, on: date) -> str | None:
+def plan_missed(plan: PlanState | None, plan_due_on: date | None, on: date) -> bool:
+    """Whether the action plan's deadline has passed by `on` without a plan recorded by the deadline (a
+    plan recorded late still missed it). False when the scheme sets no deadline."""
+    if plan_due_on is None or on <= plan_due_on:
+        return False
+    return plan is None or plan.recorded_on > plan_due_on
+
+
+def step_due_dates(
+    steps: Sequence[EscalationStep], *, opened_on: date, missed_plan_due_on: date | None
+) -> list[date]:
+    """The date each step falls due: `after_days` after the alert opened. When a plan deadline was missed
+    (`missed_plan_due_on`), the first step not due by that deadline is brought forward to the day after
+    it; steps already due by the deadline and the steps after the brought-forward one keep their days."""
+    dates = [opened_on + timedelta(days=step.after_days) for step in steps]
+    if missed_plan_due_on is not None:
+        overdue_from = missed_plan_due_on + timedelta(days=1)
+        for level, due_on in enumerate(dates):
+            if due_on > missed_plan_due_on:
+                dates[level] = min(due_on, overdue_from)
+                break
+    return dates
+
+
+def needs_attention(
+    plan: PlanState | None, problem_persists: bool, on: date, plan_due_on: date | None = None
+) -> str | None:
     """Why the alert still needs escalating on `on`, or None when it does not."""
     if plan is None or plan.recorded_on > on:
+        if plan_due_on is not None and on > plan_due_on:
+            return f"The action plan was due by {_long_date(plan_due_on)} and has not been recorded."
         return "No action plan has been recorded."
     if problem_persists and on > plan.review_on:
         return "The overload persists after the action plan's review date."
     return None
+
+
+def _long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def escalation_due(
@@ -190,15 +226,18 @@ def escalation_due(
     on: date,
     plan: PlanState | None,
     problem_persists: bool,
+    plan_due_on: date | None,
 ) -> EscalationDue | None:
-    """The deepest step whose `after_days` have passed since `opened_on`, if the alert still needs attention
-    on `on` (see the module docstring); None otherwise or before the first step is due."""
-    reason = needs_attention(plan, problem_persists, on)
+    """The deepest step due by `on` (after its `after_days`, or brought forward by a missed plan deadline
+    `plan_due_on`), if the alert still needs attention on `on` (see the module docstring); None otherwise
+    or before the first step is due."""
+    reason = needs_attention(plan, problem_persists, on, plan_due_on)
     if reason is None:
         return None
+    missed = plan_due_on if plan_missed(plan, plan_due_on, on) else None
+    dates = step_due_dates(steps, opened_on=opened_on, missed_plan_due_on=missed)
     due: EscalationDue | None = None
-    for level, step in enumerate(steps):
-        due_on = opened_on + timedelta(days=step.after_days)
+    for level, (step, due_on) in enumerate(zip(steps, dates, strict=True)):
         if due_on <= on:
             due = EscalationDue(level=level, step=step, due_on=due_on, reason=reason)
     return due

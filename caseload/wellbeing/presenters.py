@@ -11,8 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
 from caseload.core.scope import Scope
+from caseload.domain.wellbeing import plan_missed
 from caseload.organisations.models import TeamMembership
 from caseload.wellbeing import selectors
 from caseload.wellbeing.models import (
@@ -43,8 +45,6 @@ def long_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value).date()
     return f"{value.day} {value:%B %Y}"
 
@@ -184,6 +184,17 @@ class AlertPage:
     tag_class: str
 
 
+def plan_due_text(alert: WellbeingAlert, *, has_plan: bool, today: dt.date) -> str:
+    """The action plan's due date, saying when it has passed with no plan recorded (the alert then
+    escalates: caseload.domain.wellbeing)."""
+    if alert.action_plan_due is None:
+        return "No deadline in the scheme"
+    due = long_date(alert.action_plan_due)
+    if alert.is_active and not has_plan and plan_missed(None, alert.action_plan_due, today):
+        return f"{due} (overdue: no plan recorded)"
+    return due
+
+
 def alert_page(alert: WellbeingAlert, scope: Scope) -> AlertPage:
     plans: list[ActionPlan] = list(alert.plans.select_related("owner", "recorded_by"))
     steps: list[EscalationStep] = list(alert.escalations.select_related("unit").prefetch_related("notified"))
@@ -193,7 +204,7 @@ def alert_page(alert: WellbeingAlert, scope: Scope) -> AlertPage:
         ("Reason", f"{alert.get_source_display()}: {alert.rule_description}"),
         ("Over the threshold since", long_date(alert.overload_since)),
         ("Opened", long_date(alert.opened_on)),
-        ("Action plan due", long_date(alert.action_plan_due) or "No deadline in the scheme"),
+        ("Action plan due", plan_due_text(alert, has_plan=bool(plans), today=timezone.localdate())),
         ("Closed", long_date(alert.closed_on)),
         ("Closing note", alert.closing_note),
     ]

@@ -1,8 +1,8 @@
 """Well-being writes, one function per use case; each owns its transaction and writes an audit entry.
 
 The daily check (`check_wellbeing`, run by `manage.py check_wellbeing`) opens an alert when a
-sustained-overload rule fires, escalates alerts step by step, and resolves them once a plan exists and the
-overload has cleared. A practitioner's caseload concern opens an alert too, and follows the same workflow.
+sustained-overload rule fires, escalates alerts step by step (a missed action-plan deadline brings the next
+step forward), and resolves them once a plan exists and the overload has cleared. A practitioner's caseload concern opens an alert too, and follows the same workflow.
 The rules themselves are in `caseload.domain.wellbeing`."""
 
 from __future__ import annotations
@@ -212,7 +212,12 @@ def _take_steps(
         return []
     steps = wellbeing.escalation if wellbeing is not None else ()
     due = escalation_due(
-        steps, opened_on=alert.opened_on, on=on, plan=_plan_state(alert), problem_persists=problem_persists
+        steps,
+        opened_on=alert.opened_on,
+        on=on,
+        plan=_plan_state(alert),
+        problem_persists=problem_persists,
+        plan_due_on=alert.action_plan_due,
     )
     if due is None:
         return []

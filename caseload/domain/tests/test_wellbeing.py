@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from caseload.domain.presets import list_presets
 from caseload.domain.scheme import EscalationStep, OverloadRule
+from caseload.domain.scheme_parser import SchemeError, parse_scheme
+from caseload.domain.tests.helpers import preset, preset_data
 from caseload.domain.wellbeing import (
     EscalationDue,
     PlanState,
@@ -18,8 +22,10 @@ from caseload.domain.wellbeing import (
     action_plan_due,
     describe_rule,
     escalation_due,
+    plan_missed,
     rule_holds,
     should_resolve,
+    step_due_dates,
     sustained_overload,
     weekly_readings,
 )
@@ -141,8 +147,19 @@ def test_describe_rule_in_words() -> None:
 OPENED = date(2026, 3, 2)
 
 
-def due(on: date, plan: PlanState | None = None, persists: bool = True) -> EscalationDue | None:
-    return escalation_due(STEPS, opened_on=OPENED, on=on, plan=plan, problem_persists=persists)
+PLAN_DUE = OPENED + timedelta(days=10)  # 12 March 2026
+
+
+def due(
+    on: date, plan: PlanState | None = None, persists: bool = True, plan_due_on: date | None = None
+) -> EscalationDue | None:
+    return escalation_due(
+        STEPS, opened_on=OPENED, on=on, plan=plan, problem_persists=persists, plan_due_on=plan_due_on
+    )
+
+
+def day(n: int) -> date:
+    return OPENED + timedelta(days=n)
 
 
 def test_first_step_is_due_the_day_the_alert_opens_without_a_plan() -> None:
@@ -183,9 +200,102 @@ def test_a_plan_recorded_after_the_date_asked_about_does_not_count() -> None:
 
 def test_no_steps_means_nothing_is_due() -> None:
     assert (
-        escalation_due((), opened_on=OPENED, on=OPENED + timedelta(days=90), plan=None, problem_persists=True)
+        escalation_due(
+            (), opened_on=OPENED, on=day(90), plan=None, problem_persists=True, plan_due_on=PLAN_DUE
+        )
         is None
     )
+
+
+# -- the action-plan deadline -----------------------------------------------------------------------------
+
+
+def test_a_missed_plan_deadline_brings_the_next_step_forward_to_the_day_after() -> None:
+    """Plan due on day 10, steps on days 0, 14, 28, 56: with no plan, the area step comes on day 11."""
+    assert [d.level if d else None for d in (due(day(n), plan_due_on=PLAN_DUE) for n in (0, 10))] == [0, 0]
+    overdue = due(day(11), plan_due_on=PLAN_DUE)
+    assert overdue is not None
+    assert (overdue.level, overdue.step.to, overdue.due_on) == (1, "service_manager", day(11))
+    assert overdue.reason == "The action plan was due by 12 March 2026 and has not been recorded."
+    # The later steps keep their own days.
+    levels = [due(day(n), plan_due_on=PLAN_DUE) for n in (27, 28, 55, 56)]
+    assert [d.level if d else None for d in levels] == [1, 2, 2, 3]
+    # Without a deadline in the scheme the area step waits for its own day 14.
+    assert [d.level if d else None for d in (due(day(11)), due(day(14)))] == [0, 1]
+    before_deadline = due(day(10), plan_due_on=PLAN_DUE)
+    assert before_deadline is not None and before_deadline.reason == "No action plan has been recorded."
+
+
+def test_a_plan_recorded_by_the_deadline_keeps_the_steps_on_their_days() -> None:
+    plan = PlanState(recorded_on=PLAN_DUE, review_on=day(12))
+    assert not plan_missed(plan, PLAN_DUE, day(13))
+    assert due(day(12), plan, plan_due_on=PLAN_DUE) is None  # the review day itself
+    late_review = due(day(13), plan, plan_due_on=PLAN_DUE)  # past review, overload persists
+    assert late_review is not None and late_review.level == 0  # the area step is not brought forward
+    on_its_day = due(day(14), plan, plan_due_on=PLAN_DUE)
+    assert on_its_day is not None and on_its_day.level == 1 and on_its_day.due_on == day(14)
+
+
+def test_a_plan_recorded_late_still_missed_the_deadline() -> None:
+    plan = PlanState(recorded_on=day(12), review_on=day(30))
+    assert plan_missed(plan, PLAN_DUE, day(12)) and plan_missed(None, PLAN_DUE, day(11))
+    assert not plan_missed(None, PLAN_DUE, PLAN_DUE) and not plan_missed(None, None, day(90))
+    before_plan = due(day(11), plan, plan_due_on=PLAN_DUE)
+    assert before_plan is not None and before_plan.level == 1  # day 11: no plan yet, deadline passed
+    assert due(day(20), plan, plan_due_on=PLAN_DUE) is None  # the plan holds until its review date
+    after_review = due(day(31), plan, plan_due_on=PLAN_DUE)
+    assert after_review is not None and after_review.level == 2
+    assert after_review.reason == "The overload persists after the action plan's review date."
+
+
+def test_step_due_dates_bring_forward_only_the_first_step_after_the_deadline() -> None:
+    steps = (EscalationStep(5, "a"), EscalationStep(14, "b"), EscalationStep(28, "c"))
+    assert step_due_dates(steps, opened_on=OPENED, missed_plan_due_on=None) == [day(5), day(14), day(28)]
+    assert step_due_dates(steps, opened_on=OPENED, missed_plan_due_on=PLAN_DUE) == [day(5), day(11), day(28)]
+    # A deadline after every step changes nothing; one just before a step leaves it on its own day.
+    assert step_due_dates(steps, opened_on=OPENED, missed_plan_due_on=day(40)) == [day(5), day(14), day(28)]
+    assert step_due_dates(steps, opened_on=OPENED, missed_plan_due_on=day(13)) == [day(5), day(14), day(28)]
+    assert step_due_dates(steps, opened_on=OPENED, missed_plan_due_on=day(2)) == [day(3), day(14), day(28)]
+
+
+# -- the scheme's wellbeing section ------------------------------------------------------------------------
+
+
+def wellbeing_problems(plan_due_days: int, after_days: list[int]) -> list[tuple[str, str]]:
+    data = preset_data("probation-2022")
+    data["wellbeing"]["action_plan_due_days"] = plan_due_days
+    data["wellbeing"]["escalation"] = [{"after_days": d, "to": f"step_{d}"} for d in after_days]
+    try:
+        parse_scheme(data)
+    except SchemeError as error:
+        return [p for p in error.problems if p[0].startswith("wellbeing")]
+    return []
+
+
+@pytest.mark.parametrize("plan_due_days", [14, 20, 60])
+def test_a_plan_deadline_on_or_after_the_first_step_above_the_team_is_rejected(plan_due_days: int) -> None:
+    assert wellbeing_problems(plan_due_days, [0, 14, 28, 56]) == [
+        (
+            "wellbeing.action_plan_due_days",
+            "must be fewer days than the first escalation step after the alert opens (after_days 14); "
+            "otherwise the alert escalates for a missing plan before the plan is due",
+        )
+    ]
+
+
+def test_a_plan_deadline_before_the_first_step_above_the_team_is_accepted() -> None:
+    assert wellbeing_problems(13, [0, 14, 28, 56]) == []
+    assert wellbeing_problems(4, [5, 14]) == []
+    assert wellbeing_problems(10, [0]) == []  # no step after opening: the deadline is shown, not escalated
+    assert wellbeing_problems(10, []) == []
+
+
+@pytest.mark.parametrize("name", list_presets())
+def test_every_preset_escalates_to_the_top_after_a_missed_deadline(name: str) -> None:
+    wellbeing = preset(name).wellbeing
+    assert wellbeing.action_plan_due_days == 10
+    assert [s.after_days for s in wellbeing.escalation] == [0, 14, 28, 56]
+    assert "director" in wellbeing.escalation[-1].to
 
 
 def test_action_plan_due_date() -> None:
@@ -238,14 +348,35 @@ def test_a_finding_only_holds_when_every_window_is_over(
     assert finding.since <= SUNDAY
 
 
+plans = st.one_of(
+    st.none(),
+    st.builds(
+        lambda recorded, review: PlanState(day(recorded), day(recorded + review)),
+        st.integers(0, 40),
+        st.integers(0, 30),
+    ),
+)
+
+
 @settings(deadline=None)  # no per-example deadline: CI machines are shared
-@given(st.integers(0, 200), st.integers(0, 200), st.booleans())
-def test_escalation_level_never_goes_down_as_time_passes(day: int, later: int, persists: bool) -> None:
-    first = escalation_due(
-        STEPS, opened_on=OPENED, on=OPENED + timedelta(days=day), plan=None, problem_persists=persists
-    )
-    second = escalation_due(
-        STEPS, opened_on=OPENED, on=OPENED + timedelta(days=day + later), plan=None, problem_persists=persists
-    )
-    assert first is not None and second is not None
-    assert second.level >= first.level
+@given(st.integers(0, 70), st.integers(0, 70), st.booleans(), plans, st.one_of(st.none(), st.integers(1, 13)))
+# A plan recorded late (day 12, deadline day 10) whose review date has passed: the alert stays on the step
+# brought forward by the missed deadline, not back before it.
+@example(first_day=11, later=2, persists=True, plan=PlanState(day(12), day(12)), plan_due_days=10)
+def test_escalation_level_never_goes_down_as_time_passes(
+    first_day: int, later: int, persists: bool, plan: PlanState | None, plan_due_days: int | None
+) -> None:
+    """Without a plan a step is always due (the first on day 0) and the level only rises. With a plan, the
+    plan may stop escalation for a while (recorded, review date not passed); whenever a step is due on both
+    dates the level has not gone down, and once a plan is in place and escalation resumes after its review
+    date, it stays due."""
+    plan_due_on = action_plan_due(OPENED, plan_due_days)
+    first = due(day(first_day), plan, persists, plan_due_on)
+    second = due(day(first_day + later), plan, persists, plan_due_on)
+    if plan is None:
+        assert first is not None and second is not None
+    if first is not None and second is not None:
+        assert second.level >= first.level
+        assert second.due_on >= first.due_on
+    if plan is not None and plan.recorded_on <= day(first_day) and first is not None:
+        assert second is not None, "a plan in place does not stop an escalation already resumed"

@@ -1,6 +1,7 @@
-"""Well-being in a real browser: sustained overload opens an alert, the team manager records an action plan,
-the overload clears and the alert resolves; a practitioner raises a concern and their manager answers it.
-axe-core runs on every page visited."""
+"""Well-being in a real browser: sustained overload opens an alert, the action-plan deadline passes and the
+alert escalates to the area, the team manager records an action plan, the overload clears and the alert
+resolves; a practitioner raises a concern and their manager answers it. axe-core runs on every page
+visited."""
 
 from __future__ import annotations
 
@@ -19,26 +20,42 @@ from caseload.workloads.tests.fixtures import legacy  # noqa: F401 (a fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_overload_fires_manager_records_a_plan_and_the_alert_clears(
+def test_overload_fires_escalates_when_the_plan_is_late_then_a_plan_and_clearing_resolve_it(
     page,
     legacy,  # noqa: F811
     practitioner_user,
     team_manager,
+    area_manager,
 ):
     today = timezone.localdate()
+    # The overload fired 11 days ago: the plan was due yesterday (10 days) and nobody has recorded one.
+    opened = today - dt.timedelta(days=11)
     pat = practitioner_user.practitioner.memberships.get()
-    weekly(pat, today, 118, 121, 125, 112)
-    assert len(check_wellbeing(today).opened) == 1
+    weekly(pat, opened, 118, 121, 125, 112)
+    assert len(check_wellbeing(opened).opened) == 1
     alert = WellbeingAlert.objects.get()
+    assert alert.action_plan_due == today - dt.timedelta(days=1)
+    assert check_wellbeing(today - dt.timedelta(days=1)).escalated == []  # the due day itself
+    snapshot(pat, opened + dt.timedelta(days=7), 123)  # still over the threshold
+    # Today the daily check finds the plan overdue: the alert goes to the area.
+    assert check_wellbeing(today).escalated == [(alert.pk, 1)]
 
     sign_in(page, "team-manager", TEST_PASSWORD)
     page.goto("/wellbeing/")
     page.get_by_role("heading", name="Well-being", level=1).wait_for()
+    alerts = page.get_by_role("table", name="Active alerts")
+    assert "Escalated" in alerts.inner_text()
     check_accessibility(page, "wellbeing-home-manager")
 
     page.get_by_role("link", name="Sustained overload: Over 110% for 4 consecutive weeks").click()
     page.get_by_text("Pat Practitioner").first.wait_for()
-    check_accessibility(page, "wellbeing-alert-open")
+    assert page.get_by_role("heading", name="Well-being alert").inner_text().endswith("Escalated")
+    steps = page.get_by_role("table", name="Escalation steps taken")
+    area_row = steps.get_by_role("row").filter(has_text="head of probation delivery unit")
+    assert "North Area" in area_row.inner_text() and "Ava Manager" in area_row.inner_text()
+    assert "The action plan was due by" in area_row.inner_text()
+    assert "(overdue: no plan recorded)" in page.inner_text("main")
+    check_accessibility(page, "wellbeing-alert-escalated")
 
     page.get_by_role("button", name="Record an action plan").click()
     page.get_by_role("heading", name="Record an action plan").wait_for()
@@ -68,7 +85,13 @@ def test_overload_fires_manager_records_a_plan_and_the_alert_clears(
     assert check_wellbeing(today + dt.timedelta(days=7)).resolved == [alert.pk]
     page.reload()
     page.get_by_text("The overload has cleared and an action plan is in place.").wait_for()
+    assert page.get_by_role("heading", name="Well-being alert").inner_text().endswith("Resolved")
     check_accessibility(page, "wellbeing-alert-resolved")
+
+    page.goto("/wellbeing/")
+    page.get_by_role("heading", name="Well-being", level=1).wait_for()
+    assert "Resolved" in page.get_by_role("table", name="Closed alerts").inner_text()
+    check_accessibility(page, "wellbeing-home-manager-resolved")
 
 
 def test_practitioner_raises_a_concern_and_the_manager_sees_it(

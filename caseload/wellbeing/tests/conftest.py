@@ -1,5 +1,5 @@
 """Well-being test fixtures: the cast's organisation measured under probation-wmt-legacy (its well-being
-rules: over 110% for 4 weeks or over 100% for 8; plan due in 10 days; steps after 0, 14 and 28 days), and
+rules: over 110% for 4 weeks or over 100% for 8; plan due in 10 days; steps after 0, 14, 28 and 56 days), and
 PostgreSQL-only tests skipped elsewhere."""
 
 import pytest

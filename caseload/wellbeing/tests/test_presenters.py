@@ -6,7 +6,8 @@ import datetime as dt
 
 from caseload.organisations.models import OrgUnit
 from caseload.wellbeing.forms import parse_item
-from caseload.wellbeing.presenters import aggregate_rows, alert_row, item_label, long_date
+from caseload.wellbeing.models import AlertStatus
+from caseload.wellbeing.presenters import aggregate_rows, alert_row, item_label, long_date, plan_due_text
 from caseload.wellbeing.selectors import UnitCounts
 from caseload.wellbeing.tests.access import _alert
 
@@ -38,6 +39,22 @@ def test_alert_row_with_and_without_names(legacy, practitioner_user, frozen_now)
     assert named.detail == "Action plan due 26 March 2026"
     assert named.href == f"/wellbeing/alerts/{alert.pk}/"
     assert alert_row(alert, with_person=False).person == ""
+
+
+def test_the_plan_due_date_says_when_it_has_passed_without_a_plan(legacy, practitioner_user, frozen_now):
+    class W:
+        membership = practitioner_user.practitioner.memberships.get()
+
+    alert = _alert(W)  # opened 16 March 2026, plan due 26 March
+    due = alert.action_plan_due
+    late = due + dt.timedelta(days=1)
+    assert plan_due_text(alert, has_plan=False, today=due) == "26 March 2026"
+    assert plan_due_text(alert, has_plan=False, today=late) == "26 March 2026 (overdue: no plan recorded)"
+    assert plan_due_text(alert, has_plan=True, today=late) == "26 March 2026"
+    alert.status = AlertStatus.RESOLVED
+    assert plan_due_text(alert, has_plan=False, today=late) == "26 March 2026"
+    alert.action_plan_due = None
+    assert plan_due_text(alert, has_plan=False, today=late) == "No deadline in the scheme"
 
 
 def test_aggregate_rows_are_numeric_cells():

@@ -81,28 +81,121 @@ def test_without_a_plan_the_alert_escalates_up_the_tree(pat, area_manager, senio
     services.check_wellbeing(TODAY)
     alert = WellbeingAlert.objects.get()
     # The overload persists: keep a reading every week.
-    for day in (13, 14, 27, 28):
+    for day in (10, 11, 27, 28):
         on = TODAY + dt.timedelta(days=day)
         snapshot(pat, on, 125)
-    assert services.check_wellbeing(TODAY + dt.timedelta(days=13)).escalated == []
-    assert services.check_wellbeing(TODAY + dt.timedelta(days=14)).escalated == [(alert.pk, 1)]
+    # The plan is due on day 10 (26 March); the next day it is overdue and the alert goes to the area,
+    # without waiting for the area step's own 14 days.
+    assert services.check_wellbeing(TODAY + dt.timedelta(days=10)).escalated == []
+    assert services.check_wellbeing(TODAY + dt.timedelta(days=11)).escalated == [(alert.pk, 1)]
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ESCALATED
     step = alert.escalations.get(level=1)
     assert step.unit == pat.team.parent  # North Area
+    assert step.on == TODAY + dt.timedelta(days=11)
     assert list(step.notified.all()) == [area_manager]
-    assert step.reason == "No action plan has been recorded."
+    assert step.reason == "The action plan was due by 26 March 2026 and has not been recorded."
     assert sent_to(area_manager, "wellbeing_alert_escalated") == 1
     # Above the team, the email names the team, not the person.
     email = Notification.objects.get(user=area_manager)
     assert "North Team A" in email.body_text and "Pat" not in email.body_text
+    assert "The action plan was due by 26 March 2026" in email.body_text
 
+    # The next step keeps its own day (28), and is not brought forward.
+    assert services.check_wellbeing(TODAY + dt.timedelta(days=27)).escalated == []
     assert services.check_wellbeing(TODAY + dt.timedelta(days=28)).escalated == [(alert.pk, 2)]
     step = alert.escalations.get(level=2)
     assert step.unit.code == "NORTH" and list(step.notified.all()) == [senior_leader]
     # Each step is recorded and sent once.
     assert services.check_wellbeing(TODAY + dt.timedelta(days=28)).escalated == []
     assert alert.escalations.count() == 3
+
+
+def test_a_plan_recorded_by_the_deadline_keeps_the_area_step_on_its_own_day(
+    pat, team_manager, time_machine, frozen_now
+):
+    """The plan is recorded on its due day (day 10) with a review on day 12; the overload persists past
+    the review. The deadline was met, so the area step waits for its own day 14."""
+    overloaded(pat)
+    services.check_wellbeing(TODAY)
+    alert = WellbeingAlert.objects.get()
+    for day in (7, 14):
+        snapshot(pat, TODAY + dt.timedelta(days=day), 125)
+    time_machine.move_to(frozen_now + dt.timedelta(days=10), tick=False)
+    services.record_action_plan(
+        alert,
+        actions="Pause new allocations",
+        owner=team_manager,
+        review_date=TODAY + dt.timedelta(days=12),
+        actor=team_manager,
+    )
+    assert services.check_wellbeing(TODAY + dt.timedelta(days=11)).escalated == []
+    assert services.check_wellbeing(TODAY + dt.timedelta(days=13)).escalated == []
+    assert services.check_wellbeing(TODAY + dt.timedelta(days=14)).escalated == [(alert.pk, 1)]
+    assert (
+        alert.escalations.get(level=1).reason == "The overload persists after the action plan's review date."
+    )
+
+
+def test_the_four_steps_reach_the_director_once_each(
+    pat,
+    org,
+    team_manager,
+    area_manager,
+    senior_leader,
+    time_machine,
+    frozen_now,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    """The cast's tree has four levels: North Team A, North Area, North Division, Test Organisation. The
+    daily check runs every day for eight weeks with the overload persisting and no plan recorded: each step
+    of the scheme is taken once, on its day, and its unit's managers are emailed once."""
+    director = UserFactory(
+        username="director",
+        first_name="Dee",
+        last_name="Rector",
+        role=Role.SENIOR_LEADER,
+        org_units=[org.organisation],
+    )
+    overloaded(pat)
+    for week in range(1, 9):
+        snapshot(pat, TODAY + dt.timedelta(weeks=week), 125)
+    steps_by_day: dict[int, list[int]] = {}
+    for day in range(57):
+        time_machine.move_to(frozen_now + dt.timedelta(days=day), tick=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.check_wellbeing()
+        assert result.on == TODAY + dt.timedelta(days=day)
+        if day == 0:
+            assert len(result.opened) == 1
+        if result.escalated:
+            steps_by_day[day] = [level for _, level in result.escalated]
+    # Day 0: the alert opens and the team's step is taken with it; the plan is overdue from day 11.
+    assert steps_by_day == {11: [1], 28: [2], 56: [3]}
+
+    alert = WellbeingAlert.objects.get()
+    assert alert.status == AlertStatus.ESCALATED
+    recorded = [
+        (s.level, s.step_name, s.unit.code, s.on, [u.username for u in s.notified.all()])
+        for s in alert.escalations.order_by("level")
+    ]
+    assert recorded == [
+        (0, "senior_probation_officer", "NORTH-A", TODAY, ["team-manager"]),
+        (1, "head_of_probation_delivery_unit", "NORTH-AREA", TODAY + dt.timedelta(days=11), ["area-manager"]),
+        (2, "regional_probation_director", "NORTH", TODAY + dt.timedelta(days=28), ["senior-leader"]),
+        (3, "director_general_of_probation", "ORG", TODAY + dt.timedelta(days=56), ["director"]),
+    ]
+    messages = smtp_server.wait_for(4)
+    assert [(m["To"], m["Subject"]) for m in messages] == [
+        (team_manager.email, "Well-being alert: an action plan is needed"),
+        (area_manager.email, "Well-being alert escalated to you"),
+        (senior_leader.email, "Well-being alert escalated to you"),
+        (director.email, "Well-being alert escalated to you"),
+    ]
+    top = messages[-1].get_body(preferencelist=("plain",)).get_content()
+    assert "director general of probation" in top and "North Team A" in top and "Pat" not in top
+    assert Notification.objects.filter(user=director).count() == 1
 
 
 def test_a_plan_holds_escalation_until_review_then_clearing_resolves(
@@ -274,11 +367,20 @@ def test_readings_are_read_by_date_for_many_memberships(pat):
 
 def test_teams_without_a_scheme_are_not_checked(pat, outsider):
     """South Team has no scheme assigned (legacy covers North Division only), so no rules apply to it."""
+    from caseload.domain.wellbeing import sustained_overload
     from caseload.schemes.selectors import version_for_unit
+    from caseload.wellbeing.selectors import RulesCache, readings_by_membership
 
     olly = outsider.practitioner.memberships.get()
     north_version = version_for_unit(pat.team, TODAY)
-    weekly_snapshots = [snapshot(olly, TODAY - dt.timedelta(weeks=k), 150, north_version) for k in range(4)]
-    assert len(weekly_snapshots) == 4
+    north_rules = RulesCache(TODAY).for_team(pat.team)
+    assert north_rules is not None
+    for k in range(4):
+        snapshot(olly, TODAY - dt.timedelta(weeks=k), 150, north_version)
+    assert version_for_unit(olly.team, TODAY) is None
+    # Four weeks at 150%: North's rules would fire on these readings; South has no rules, so nothing opens.
+    readings = readings_by_membership(TODAY - dt.timedelta(days=27), TODAY, [olly.pk])[olly.pk]
+    assert [r.percent for r in readings] == [150] * 4
+    assert sustained_overload(readings, north_rules.sustained_overload, TODAY) is not None
     assert services.check_wellbeing(TODAY).opened == []
     assert not WellbeingAlert.objects.exists()
