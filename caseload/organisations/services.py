@@ -40,7 +40,8 @@ HOURS = Decimal("0.01")
 def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, on: dt.date, actor: User | None) -> OrgUnit:
     """Put `unit` (and everything below it) under `new_parent` from `on`, which may be today or a past day
     after its current link began (the live tree has one parent, so a move cannot wait for a future date).
-    The old link is closed the day before, so the unit's history still says where it was and when."""
+    The old link is closed the day before, so the unit's history still says where it was and when. Every
+    current workload in the subtree is recalculated at once, since the move can change its scheme."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if on > timezone.localdate():
         raise ValidationError({"on": "A move takes effect today or on a past date, not in the future."})
@@ -73,6 +74,9 @@ def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, on: dt.date, act
         before=before,
         after=audit.snapshot(unit, ["parent", "path"]),
     )
+    # The subtree may now come under another scheme (the nearest assignment up the tree): rescore it at once.
+    where = new_parent.name if new_parent is not None else "the top of the tree"
+    _recalculate_unit(unit, f"{unit.name} moved under {where}")
     return unit
 
 

@@ -18,6 +18,7 @@ from caseload.organisations.services import (
     end_membership,
     end_responsibility,
     end_scheme_assignment,
+    move_org_unit,
 )
 from caseload.schemes.models import Scheme, SchemeAssignment
 from caseload.workloads.models import Workload
@@ -189,6 +190,25 @@ def test_an_assignment_ended_yesterday_hands_the_teams_back(po, legacy, team_man
         assign_scheme(
             legacy.division, division.scheme, actor=team_manager, effective_from=dt.date(2024, 1, 1)
         )
+
+
+def test_moving_a_team_under_another_scheme_rescores_it_at_once(po, legacy, team_manager):
+    team_b = officer(legacy.team_b)
+    recalculate([team_b])
+    assign_scheme(
+        legacy.other_division, Scheme.objects.get(code="probation-2022"), actor=team_manager,
+        effective_from=TODAY,
+    )  # fmt: skip
+    before = stored(po)
+    assert before.scheme_version.scheme.code == "probation-wmt-legacy"
+
+    move_org_unit(legacy.team, legacy.other_division, on=TODAY, actor=team_manager)
+
+    after = stored(po)
+    assert after.scheme_version.scheme.code == "probation-2022"
+    assert after.revision == before.revision + 1
+    assert after.reason == f"{legacy.team.name} moved under {legacy.other_division.name}"
+    assert revisions(team_b) == [1]  # the team left behind keeps its scheme and figures
 
 
 def test_changes_on_a_closed_case_are_refused(po):
