@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from caseload.core.exports import EXPORT_FORMATS, table_download
-from caseload.dashboards import pages, presenters, selectors
+from caseload.dashboards import downloads, pages, presenters, selectors
+from caseload.dashboards.search import search_sources, search_tables, whole
 
 SEARCH_PAGE_SIZE = 25
 
@@ -48,21 +51,35 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Practitioners by name or staff code and cases by reference, within the scope."""
+    """Practitioners by name or staff code and cases by reference, within the scope;
+    `?export=csv|xlsx&table=people|cases` downloads every result of one list (once something is searched)."""
     scope = request.scope  # type: ignore[attr-defined]
     query = request.GET.get("q", "").strip()[:100]
     people = cases = None
     if query:
-        people = Paginator(
-            selectors.search_practitioners(scope.practitioners, scope.memberships, query), SEARCH_PAGE_SIZE
+        people = selectors.search_practitioners(scope.practitioners, scope.memberships, query)
+        cases = selectors.search_cases(scope.cases, query)
+    params = request.GET.dict()
+    if downloads.wants_download(params):
+        if not query:
+            raise Http404("Search for something to download its results.")
+        table = params.get("table")
+        everything = presenters.search_results(
+            query,
+            whole(people) if table == "people" else None,
+            whole(cases) if table == "cases" else None,
+            pseudonymised=scope.pseudonymised,
         )
-        cases = Paginator(selectors.search_cases(scope.cases, query), SEARCH_PAGE_SIZE)
+        return downloads.table_response(search_sources(everything), params, "search")
     results = presenters.search_results(
         query,
-        people.get_page(request.GET.get("people_page")) if people else None,
-        cases.get_page(request.GET.get("cases_page")) if cases else None,
+        _page(people, params.get("people_page")),
+        _page(cases, params.get("cases_page")),
         pseudonymised=scope.pseudonymised,
     )
-    return render(
-        request, "dashboards/search.html", {"page_title": "Search", "results": results, "query": query}
-    )
+    context = {"page_title": "Search", "results": results, "query": query, "tables": search_tables(results)}
+    return render(request, "dashboards/search.html", context)
+
+
+def _page(results: Any, number: str | None) -> Any:
+    return None if results is None else Paginator(results, SEARCH_PAGE_SIZE).get_page(number)

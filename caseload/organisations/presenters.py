@@ -58,6 +58,15 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A headline figure with the words that explain it."""
+
+    label: str
+    value: str
+    help: str
+
+
+@dataclass(frozen=True)
 class CaseRow:
     reference: str
     category: str
@@ -90,6 +99,10 @@ class ReductionRow:
     flag_href: str | None
     edit_href: str | None = None
     delete_href: str | None = None
+    # Raw values, for sorting and downloads.
+    hours_value: Decimal | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,7 @@ class DueRow:
     what: str
     date: str
     in_days: str
+    day: dt.date | None = None  # the date itself, for downloads
 
 
 @dataclass(frozen=True)
@@ -106,7 +120,7 @@ class WorkloadPage:
     name: str
     team: str
     has_workload: bool
-    headline: tuple[Row, ...]
+    headline: tuple[Figure, ...]
     rag_text: str
     rag_colour: str
     last_updated: str
@@ -125,6 +139,7 @@ class WorkloadPage:
     edit_hours_href: str | None
     add_reduction_href: str | None
     other_memberships: tuple[Row, ...] = field(default=())
+    help: tuple[tuple[str, str], ...] = field(default=())  # (figure, what it means), in the order shown
 
 
 def flag_link(membership_id: int, kind: str, reference: str) -> str | None:
@@ -149,7 +164,8 @@ def present_workload_page(data: WorkloadPageData, *, can_edit: bool) -> Workload
         name=m.practitioner.full_name,
         team=m.team.name,
         has_workload=workload is not None,
-        headline=_headline(data),
+        headline=(headline := _headline(data)),
+        help=tuple((figure.label, figure.help) for figure in headline),
         rag_text=workload.rag_name if workload else "",
         rag_colour=rag_colour(workload.rag) if workload else "grey",
         last_updated=_when(workload.calculated_at) if workload else "",
@@ -188,18 +204,57 @@ def _when(moment: dt.datetime) -> str:
     return f"{long_date(local.date())} at {local:%H:%M}"
 
 
-def _headline(data: WorkloadPageData) -> tuple[Row, ...]:
+CONTRACTED_HOURS_HELP = (
+    "The weekly hours in the contract for this team. A manager of the team can change them; the change is "
+    "recorded in the history."
+)
+
+
+def _headline(data: WorkloadPageData) -> tuple[Figure, ...]:
     w = data.workload
     if w is None:
-        return (Row("Contracted hours", f"{data.membership.contracted_hours} hours a week"),)
+        return (
+            Figure(
+                "Contracted hours", f"{data.membership.contracted_hours} hours a week", CONTRACTED_HOURS_HELP
+            ),
+        )
+    unit = f" ({data.points_unit})" if data.points_unit else ""
     return (
-        Row("Workload", f"{one_dp(w.workload_percent)}%"),
-        Row("Total points", str(w.total_points)),
-        Row("Available points", str(w.available_points)),
-        Row("Remaining points", str(w.breakdown.get("remaining_points", ""))),
-        Row("Open cases", str(w.case_count)),
-        Row("Contracted hours", f"{w.contracted_hours} hours a week"),
-        Row("Reductions", f"{w.reduction_hours} hours a week"),
+        Figure(
+            "Workload",
+            f"{one_dp(w.workload_percent)}%",
+            "Total points ÷ available points × 100. Under 100% there is time left for more work; over 100% "
+            f"there is more work than time. The band ({w.rag_name}) comes from the scheme's thresholds.",
+        ),
+        Figure(
+            "Total points",
+            str(w.total_points),
+            f"The points{unit} of every open case, report, case-management support and other work listed "
+            "below, from the scheme in force. Each row shows its points and the rule that gave them.",
+        ),
+        Figure(
+            "Available points",
+            str(w.available_points),
+            "The points there is time for: the scheme's full-time figure for the grade, scaled by contracted "
+            "hours less reductions. Every step is under Available time.",
+        ),
+        Figure(
+            "Remaining points",
+            str(w.breakdown.get("remaining_points", "")),
+            "Available points less total points. Negative when there is more work than time.",
+        ),
+        Figure(
+            "Open cases",
+            str(w.case_count),
+            "Open cases held in this team and counted in the workload (each is in the Cases table).",
+        ),
+        Figure("Contracted hours", f"{w.contracted_hours} hours a week", CONTRACTED_HOURS_HELP),
+        Figure(
+            "Reductions",
+            f"{w.reduction_hours} hours a week",
+            "Hours a week taken off available time today (training, union duties, protected time…). Each "
+            "reduction, with its start and end dates, is under Reductions.",
+        ),
     )
 
 
@@ -242,6 +297,9 @@ def _reduction_row(reduction: Reduction, on: dt.date, can_edit: bool) -> Reducti
         flag_href=flag_link(reduction.membership_id, "reduction", str(reduction.pk)),
         edit_href=reverse("organisations:edit-reduction", args=[reduction.pk]) if can_edit else None,
         delete_href=reverse("organisations:delete-reduction", args=[reduction.pk]) if can_edit else None,
+        hours_value=reduction.hours,
+        starts_on=reduction.effective_from,
+        ends_on=reduction.effective_to,
     )
 
 
@@ -255,7 +313,7 @@ def _due_rows(data: WorkloadPageData) -> Iterable[DueRow]:
             if day is not None and data.on <= day <= soon:
                 days = (day - data.on).days
                 in_days = "Today" if days == 0 else f"In {days} day{'s' if days != 1 else ''}"
-                yield DueRow(case.reference, what, long_date(day), in_days)
+                yield DueRow(case.reference, what, long_date(day), in_days, day)
 
 
 def _chart_bands(bands: Sequence[RagBand]) -> list[tuple[Decimal, str]]:

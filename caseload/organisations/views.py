@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseload.core.charts import long_date
+from caseload.dashboards.downloads import table_response, wants_download
 from caseload.organisations import services
 from caseload.organisations.forms import DeleteReductionForm, HoursForm, ReductionForm
 from caseload.organisations.models import Reduction, ReductionReason, TeamMembership
@@ -25,6 +26,7 @@ from caseload.organisations.workload_page import (
     reductions_in,
     workload_page_data,
 )
+from caseload.organisations.workload_tables import shown_tables, workload_sources
 
 HISTORY_PER_PAGE = 20
 
@@ -57,10 +59,17 @@ def _panels(request: HttpRequest, membership: TeamMembership) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, membership: TeamMembership, title: str) -> HttpResponse:
+    """The workload page; `?export=csv|xlsx&table=<name>` downloads one of its tables instead."""
     scope = request.scope  # type: ignore[attr-defined]
     data = workload_page_data(membership, scope.cases, scope.memberships, timezone.localdate())
     page = present_workload_page(data, can_edit=scope.can_edit_membership(membership))
-    context = {"page_title": title, "page": page, "own": membership.practitioner_id == scope.practitioner_id}
+    own = membership.practitioner_id == scope.practitioner_id
+    params = request.GET.dict()
+    sources = workload_sources(page, data.snapshots, params, own=own)
+    if wants_download(params):
+        stem = f"{membership.practitioner.staff_code}-{membership.team.code}"
+        return table_response(sources, params, stem)
+    context = {"page_title": title, "page": page, "own": own, "tables": shown_tables(sources, params)}
     return render(request, "organisations/workload.html", context | _panels(request, membership))
 
 

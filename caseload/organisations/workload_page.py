@@ -37,6 +37,7 @@ class WorkloadPageData:
     due_soon: list[Case]  # open cases ending or due for release in the next four weeks
     rag_bands: tuple[RagBand, ...]
     other_memberships: list[TeamMembership]
+    points_unit: str = ""  # the scheme's unit of points ("WMT points per week"), when one applies
 
 
 def workload_page_data(
@@ -53,9 +54,10 @@ def workload_page_data(
     by_reference = {case.reference: case for case in held}
     explanations: dict[str, CaseExplanation] = {}
     bands: tuple[RagBand, ...] = ()
+    points_unit = ""
     if workload is not None:
         scheme = domain_scheme(workload.scheme_version)
-        bands = scheme.rag
+        bands, points_unit = scheme.rag, scheme.points_unit
         explanations = {case.reference: explain_case(scheme, case_input(case), on) for case in held}
     soon = on + dt.timedelta(days=DUE_SOON_DAYS)
     due_soon = [
@@ -88,6 +90,7 @@ def workload_page_data(
             .exclude(pk=membership.pk)
             .select_related("team")
         ),
+        points_unit=points_unit,
     )
 
 
