@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from caseload.core.exports import EXPORT_FORMATS, table_download
 from caseload.dashboards import downloads, pages, presenters, selectors
 from caseload.dashboards.search import search_sources, search_tables, whole
 
@@ -37,12 +36,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     org_unit = get_object_or_404(scope.units, pk=unit_id)
     params = request.GET.dict()
     data, sources = pages.unit_sources(scope, org_unit, timezone.localdate(), params)
-    if "export" in params:
-        source = sources.get(params.get("table", ""))
-        if source is None or params["export"] not in EXPORT_FORMATS:
-            raise Http404("No such table or format.")
-        headers, rows = source.export()
-        return table_download(f"{org_unit.code}-{source.name}", headers, rows, params["export"])
+    if downloads.wants_download(params):
+        return downloads.table_response(sources, params, org_unit.code)
     page = pages.unit_page(scope, data, sources, params)
     crumbs = presenters.breadcrumbs(selectors.breadcrumb_units(scope.units, org_unit), org_unit)
     context = {"page_title": org_unit.name, "page": page, "crumbs": crumbs, "query": ""}
