@@ -1,7 +1,8 @@
 """API for a practitioner's hours, reductions and stored workload (mounted at /api/memberships).
 
 Session authentication. Memberships are reached through the caller's access scope (`request.scope`): one
-outside it is 404. Changing hours and reductions is for team managers, area managers and administrators
+outside it is 404, and so is a reduction of another membership. Changing hours and reductions (adding,
+changing and deleting them) is for team managers, area managers and administrators
 within their scope; reading a workload for anyone who may see the membership (a practitioner their own,
 managers and senior leaders theirs; analysts see aggregates only). Figures are the stored ones, written by
 the same transaction as the change (docs/live-updates.md)."""
@@ -19,9 +20,10 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from caseload.core.models import User
-from caseload.organisations.models import TeamMembership
+from caseload.organisations.models import Reduction, TeamMembership
 from caseload.organisations.services import (
     add_membership,
+    delete_reduction,
     end_membership,
     save_reduction,
     set_contracted_hours,
@@ -30,6 +32,7 @@ from caseload.workloads.models import Workload
 from caseload.workloads.selectors import (
     membership_with_id,
     practitioner_with_staff_code,
+    reduction_of,
     reduction_reason_with_code,
     stored_workloads,
     team_with_code,
@@ -131,6 +134,7 @@ class MembershipOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 422: Error}
+NOTE_LENGTH = 500  # a deleted reduction's note, as on the web page's form
 
 
 def require_editor(request: HttpRequest, doing: str) -> User:
@@ -229,10 +233,53 @@ def put_hours(request: HttpRequest, membership_id: int, payload: HoursIn) -> Any
 )
 def post_reduction(request: HttpRequest, membership_id: int, payload: ReductionIn) -> Any:
     user, membership = _editable_membership(request, membership_id, "add reductions")
+    reduction = _save_reduction(membership, payload, user, None)
+    return Status(201, _reduction_out(reduction, membership))
+
+
+@router.put(
+    "/{membership_id}/reductions/{reduction_id}",
+    response={200: ReductionOut, **ERRORS},
+    summary="Change a reduction",
+    description="Replaces a reduction's reason, hours, dates and notes (send every field, as when adding "
+    "one) and returns it with the recalculated workload. 404 for a reduction of another membership or "
+    "one already deleted; 422 with a message per field when the reason's rules refuse the change.",
+)
+def put_reduction(request: HttpRequest, membership_id: int, reduction_id: int, payload: ReductionIn) -> Any:
+    user, membership = _editable_membership(request, membership_id, "change reductions")
+    reduction = _save_reduction(membership, payload, user, _reduction(membership, reduction_id))
+    return Status(200, _reduction_out(reduction, membership))
+
+
+@router.delete(
+    "/{membership_id}/reductions/{reduction_id}",
+    response={200: ReductionOut, **ERRORS},
+    summary="Delete a reduction",
+    description="Marks a reduction deleted (it stays in the membership's history but no longer counts) and "
+    "returns it, with status `deleted`, and the recalculated workload. `note`: why, for the history.",
+)
+def delete_reduction_api(request: HttpRequest, membership_id: int, reduction_id: int, note: str = "") -> Any:
+    user, membership = _editable_membership(request, membership_id, "delete reductions")
+    if len(note) > NOTE_LENGTH:
+        raise ValidationError({"note": f"Keep the note to {NOTE_LENGTH} characters or fewer."})
+    reduction = delete_reduction(_reduction(membership, reduction_id), actor=user, note=note)
+    return Status(200, _reduction_out(reduction, membership))
+
+
+def _reduction(membership: TeamMembership, reduction_id: int) -> Reduction:
+    reduction = reduction_of(membership, reduction_id)
+    if reduction is None:
+        raise HttpError(404, f"No reduction with id {reduction_id} on this membership.")
+    return reduction
+
+
+def _save_reduction(
+    membership: TeamMembership, payload: ReductionIn, user: User, reduction: Reduction | None
+) -> Reduction:
     reason = reduction_reason_with_code(payload.reason)
     if reason is None:
         raise ValidationError({"reason": f"No reduction reason with code “{payload.reason}”."})
-    reduction = save_reduction(
+    return save_reduction(
         membership=membership,
         reason=reason,
         effective_from=payload.effective_from,
@@ -240,19 +287,20 @@ def post_reduction(request: HttpRequest, membership_id: int, payload: ReductionI
         hours=payload.hours,
         notes=payload.notes,
         actor=user,
+        reduction=reduction,
     )
-    return Status(
-        201,
-        {
-            "id": reduction.pk,
-            "reason": reason.code,
-            "hours": str(reduction.hours),
-            "effective_from": reduction.effective_from,
-            "effective_to": reduction.effective_to,
-            "status": reduction.status,
-            "workload": _summary_of(membership),
-        },
-    )
+
+
+def _reduction_out(reduction: Reduction, membership: TeamMembership) -> dict[str, Any]:
+    return {
+        "id": reduction.pk,
+        "reason": reduction.reason.code,
+        "hours": str(reduction.hours),
+        "effective_from": reduction.effective_from,
+        "effective_to": reduction.effective_to,
+        "status": reduction.status,
+        "workload": _summary_of(membership),
+    }
 
 
 @router.post(

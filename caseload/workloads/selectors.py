@@ -16,7 +16,14 @@ from caseload.cases.models import Case
 from caseload.domain.aggregate import Aggregate, aggregate
 from caseload.domain.results import WorkloadResult
 from caseload.domain.scoring import score_practitioners
-from caseload.organisations.models import OrgUnit, OrgUnitKind, Practitioner, ReductionReason, TeamMembership
+from caseload.organisations.models import (
+    OrgUnit,
+    OrgUnitKind,
+    Practitioner,
+    Reduction,
+    ReductionReason,
+    TeamMembership,
+)
 from caseload.schemes.models import SchemeAssignment, SchemeVersion
 from caseload.schemes.selectors import version_for_unit
 from caseload.schemes.services import domain_scheme
@@ -136,6 +143,15 @@ def membership_with_id(memberships: QuerySet[TeamMembership], pk: int) -> TeamMe
 
 def reduction_reason_with_code(code: str) -> ReductionReason | None:
     return ReductionReason.objects.filter(code=code).first()
+
+
+def reduction_of(membership: TeamMembership, pk: int) -> Reduction | None:
+    """The membership's reduction with this id, unless it was deleted (another membership's: None)."""
+    return (
+        Reduction.objects.filter(membership=membership, pk=pk, is_deleted=False)
+        .select_related("reason", "membership")
+        .first()
+    )
 
 
 def stored_workloads(membership_ids: list[int]) -> list[Workload]:

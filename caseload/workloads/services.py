@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -34,6 +35,7 @@ from caseload.workloads.selectors import (
     collector_paused,
     score_memberships,
 )
+from caseload.workloads.snapshot_policy import SnapshotPolicy
 
 PERCENT_PLACES = Decimal("0.0001")
 FTE_PLACES = Decimal("0.01")
@@ -49,6 +51,14 @@ class DailyRun:
     recalculated: int
     membership_snapshots: int
     unit_snapshots: int
+    snapshot_day: bool = True  # False: the day's snapshots were not due (CASELOAD_SNAPSHOT_EVERY_DAYS)
+    deleted_membership_snapshots: int = 0  # older than CASELOAD_SNAPSHOT_RETENTION_DAYS
+    deleted_unit_snapshots: int = 0
+
+
+def snapshot_policy() -> SnapshotPolicy:
+    """The snapshot interval and retention from the settings (checked again: settings can be overridden)."""
+    return SnapshotPolicy(settings.CASELOAD_SNAPSHOT_EVERY_DAYS, settings.CASELOAD_SNAPSHOT_RETENTION_DAYS)
 
 
 def recalculate(
@@ -74,11 +84,16 @@ def recalculate_scheme_version(version: SchemeVersion) -> list[Workload]:
     )
 
 
-def run_daily(on: dt.date | None = None, progress: Progress | None = None) -> DailyRun:
+def run_daily(
+    on: dt.date | None = None, progress: Progress | None = None, policy: SnapshotPolicy | None = None
+) -> DailyRun:
     """The daily run: recalculate every current membership on `on` (reductions that start or end, reports
     and contacts leaving their windows, scheme versions starting), one team per transaction, drop the
-    figures of memberships that ended, then take the day's snapshots from the same scores."""
+    figures of memberships that ended, then, on the days the snapshot policy (default: the settings)
+    takes them, the day's snapshots from the same scores; finally delete the snapshots older than its
+    retention."""
     on = on or timezone.localdate()
+    policy = policy or snapshot_policy()
     say = progress or (lambda _: None)
     by_team: dict[int, list[int]] = defaultdict(list)
     for pk, team_id in TeamMembership.objects.current(on).order_by("pk").values_list("pk", "team_id"):
@@ -92,9 +107,35 @@ def run_daily(on: dt.date | None = None, progress: Progress | None = None) -> Da
         if number % 50 == 0 or number == len(by_team):
             say(f"Recalculated {number} of {len(by_team)} teams ({len(scored)} workloads)")
     Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
-    members, units = _write_snapshots(on, scored)
-    say(f"Snapshots for {on.isoformat()}: {members} workloads, {units} org units")
-    return DailyRun(on, len(scored), members, units)
+    members = units = 0
+    snapshot_day = policy.takes_snapshots_on(on)
+    if snapshot_day:
+        members, units = _write_snapshots(on, scored)
+        say(f"Snapshots for {on.isoformat()}: {members} workloads, {units} org units")
+    else:
+        say(
+            f"No snapshots for {on.isoformat()}: they are taken every {policy.every_days} days, next on "
+            f"{policy.next_snapshot_day(on).isoformat()}"
+        )
+    deleted_members, deleted_units = delete_old_snapshots(on, policy)
+    if deleted_members or deleted_units:
+        say(
+            f"Deleted {deleted_members} workload and {deleted_units} org unit snapshots dated before "
+            f"{policy.keep_from(on)} (kept for {policy.retention_days} days)"
+        )
+    return DailyRun(on, len(scored), members, units, snapshot_day, deleted_members, deleted_units)
+
+
+def delete_old_snapshots(on: dt.date, policy: SnapshotPolicy) -> tuple[int, int]:
+    """Delete the membership and org unit snapshots dated before the policy's retention counted back from
+    `on` (none when snapshots are kept for ever). Returns (membership rows, unit rows) deleted."""
+    keep_from = policy.keep_from(on)
+    if keep_from is None:
+        return 0, 0
+    with transaction.atomic():
+        members, _ = WorkloadSnapshot.objects.filter(on__lt=keep_from).delete()
+        units, _ = UnitSnapshot.objects.filter(on__lt=keep_from).delete()
+    return members, units
 
 
 def take_snapshots(on: dt.date) -> tuple[int, int]:

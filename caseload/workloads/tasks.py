@@ -11,12 +11,16 @@ from caseload.workloads.services import run_daily
 
 
 @task()
-def daily_workload(on: str | None = None) -> dict[str, int | str]:
-    """Recalculate every membership and take the day's snapshots (`on`: ISO date, default today)."""
+def daily_workload(on: str | None = None) -> dict[str, int | str | bool]:
+    """Recalculate every membership, take the day's snapshots when they are due and delete those past
+    their retention (`on`: ISO date, default today)."""
     result = run_daily(dt.date.fromisoformat(on) if on else None)
     return {
         "on": result.on.isoformat(),
         "recalculated": result.recalculated,
+        "snapshot_day": result.snapshot_day,
         "membership_snapshots": result.membership_snapshots,
         "unit_snapshots": result.unit_snapshots,
+        "deleted_membership_snapshots": result.deleted_membership_snapshots,
+        "deleted_unit_snapshots": result.deleted_unit_snapshots,
     }

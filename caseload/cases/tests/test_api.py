@@ -10,7 +10,9 @@ import pytest
 from caseload.cases.models import CaseEvent, EventKind
 from caseload.cases.services import allocate_case
 from caseload.cases.tests.factories import CaseEventFactory, CaseFactory
+from caseload.workloads.models import Workload
 from caseload.workloads.services import recalculate
+from caseload.workloads.tests.fixtures import officer
 
 pytestmark = pytest.mark.django_db
 MILESTONES = ["appointment", "assessment_completed", "review", "visit"]
@@ -135,8 +137,6 @@ def test_reading_events_newest_first_a_page_at_a_time(manager, case):
 
 
 def test_the_holder_reads_their_case_but_not_once_it_moves_on(client, case, practitioner_user, legacy):
-    from caseload.workloads.tests.fixtures import officer
-
     client.force_login(practitioner_user)
     assert client.get("/api/cases/CRN001").status_code == 200
     allocate_case(case, officer(legacy.team).practitioner, actor=None)
@@ -145,3 +145,50 @@ def test_the_holder_reads_their_case_but_not_once_it_moves_on(client, case, prac
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No case with reference CRN001."}
+
+
+def total_points(membership) -> str:  # type: ignore[no-untyped-def]
+    return str(Workload.objects.get(membership=membership).total_points)
+
+
+def test_reallocating_returns_both_holders_figures_and_the_case_shows_the_new_holders_points(
+    manager, case, practitioner_user, legacy
+):
+    pat = practitioner_user.practitioner.memberships.get()
+    newcomer = officer(legacy.team)
+
+    response = post_event(
+        manager, "CRN001", kind="reallocated", practitioner=newcomer.practitioner.staff_code
+    )
+
+    assert response.status_code == 201, response.content
+    returned = {
+        w["membership_id"]: (w["total_points"], w["case_count"]) for w in response.json()["workloads"]
+    }
+    assert returned == {pat.pk: ("0.00", 0), newcomer.pk: ("206.00", 1)}  # community A3 moves over
+    assert (total_points(pat), total_points(newcomer)) == ("0.00", "206.00")
+    body = manager.get("/api/cases/CRN001").json()
+    assert (body["practitioner"], [(p["kind"], p["points"]) for p in body["points"]]) == (
+        newcomer.practitioner.staff_code,
+        [("case", "206.00")],
+    )
+    assert [a["ended_at"] is None for a in body["allocations"]] == [False, True]
+
+
+def test_closing_returns_the_holders_figures_without_the_case(manager, case, practitioner_user):
+    pat = practitioner_user.practitioner.memberships.get()
+    assert total_points(pat) == "206.00"
+
+    response = post_event(manager, "CRN001", kind="closed")
+
+    assert response.status_code == 201, response.content
+    [workload] = response.json()["workloads"]
+    assert (workload["membership_id"], workload["total_points"], workload["case_count"]) == (
+        pat.pk,
+        "0.00",
+        0,
+    )
+    assert (workload["case_items"], workload["items_by_kind"]) == ([], {})
+    assert total_points(pat) == "0.00"
+    body = manager.get("/api/cases/CRN001").json()
+    assert (body["status"], body["closed_date"], body["points"]) == ("closed", "2026-03-16", [])

@@ -9,6 +9,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from caseload.config.env import env_bool, env_choice, env_int, env_list, env_map, env_str
+from caseload.workloads.snapshot_policy import snapshot_every_days, snapshot_retention_days
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent
 VAR_DIR = Path(env_str("CASELOAD_VAR_DIR", str(BASE_DIR / "var")))
@@ -180,6 +181,12 @@ AUTH_PASSWORD_VALIDATORS = [
 CASELOAD_BANK_HOLIDAYS = env_choice(
     "CASELOAD_BANK_HOLIDAYS", ("GB-ENG", "GB-SCT", "GB-NIR", "none"), "GB-ENG"
 )
+
+# Workload snapshots (docs/live-updates.md): the daily run takes them every N days (1 to 7, counted from
+# Monday 3 January 2000, so 7 is every Monday), and deletes those older than the retention (0: keep for
+# ever; else at least 366 days, for the well-being overload rules). Bad values stop Caseload starting.
+CASELOAD_SNAPSHOT_EVERY_DAYS = snapshot_every_days(env_int("CASELOAD_SNAPSHOT_EVERY_DAYS", 1))
+CASELOAD_SNAPSHOT_RETENTION_DAYS = snapshot_retention_days(env_int("CASELOAD_SNAPSHOT_RETENTION_DAYS", 0))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

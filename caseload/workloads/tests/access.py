@@ -1,12 +1,58 @@
 """Who may read a workload and change hours and reductions through the API (see caseload/tests/access.py)."""
 
-from caseload.tests.access import Check, expect
+import datetime as dt
+from decimal import Decimal
+
+from caseload.tests.access import Check, World, expect
 
 WORKLOAD = "GET /api/memberships/{membership_id}/workload"
 HOURS = "PUT /api/memberships/{membership_id}/hours"
 REDUCTIONS = "POST /api/memberships/{membership_id}/reductions"
+CHANGE_REDUCTION = "PUT /api/memberships/{membership_id}/reductions/{reduction_id}"
+DELETE_REDUCTION = "DELETE /api/memberships/{membership_id}/reductions/{reduction_id}"
 ADD_MEMBERSHIP = "POST /api/memberships/"
 END_MEMBERSHIP = "POST /api/memberships/{membership_id}/end"
+
+# Who may change or delete a reduction: managers of the membership's team (and above), administrators.
+WRITE_REDUCTION = expect(
+    anonymous=401,
+    practitioner=403,
+    outsider=403,
+    team_manager=200,
+    area_manager=200,
+    senior_leader=403,
+    admin=200,
+    analyst=403,
+)
+# A North Team B reduction: outside a North Team A manager's scope.
+WRITE_TEAM_B_REDUCTION = {**WRITE_REDUCTION, "team_manager": 404}
+# Another membership's reduction id under Pat's membership: no such reduction there, for everyone who may
+# write reductions at all.
+WRONG_MEMBERSHIP = {**WRITE_REDUCTION, "team_manager": 404, "area_manager": 404, "admin": 404}
+CHANGED = {"reason": "other", "hours": "3", "effective_from": "2026-03-01"}
+
+
+def _reduction(membership) -> int:  # type: ignore[no-untyped-def]
+    """A reduction of 2 hours a week from 1 January 2026 (made inside each role's rolled-back request)."""
+    from caseload.organisations.models import Reduction, ReductionReason
+
+    reason = ReductionReason.objects.get(code="other")
+    return Reduction.objects.create(
+        membership=membership, reason=reason, hours=Decimal(2), effective_from=dt.date(2026, 1, 1)
+    ).pk
+
+
+def _own(w: World) -> str:
+    return f"/api/memberships/{w.membership.pk}/reductions/{_reduction(w.membership)}"
+
+
+def _team_b(w: World) -> str:
+    return f"/api/memberships/{w.team_b_membership.pk}/reductions/{_reduction(w.team_b_membership)}"
+
+
+def _under_the_wrong_membership(w: World) -> str:
+    return f"/api/memberships/{w.membership.pk}/reductions/{_reduction(w.team_b_membership)}"
+
 
 CHECKS = [
     Check(
@@ -126,4 +172,20 @@ CHECKS = [
         data=lambda w: {"end_date": "2026-12-31"},
         json=True,
     ),
+    *[
+        Check(CHANGE_REDUCTION, path, expected, method="PUT", data=lambda w: CHANGED, json=True)
+        for path, expected in [
+            (_own, WRITE_REDUCTION),
+            (_team_b, WRITE_TEAM_B_REDUCTION),
+            (_under_the_wrong_membership, WRONG_MEMBERSHIP),
+        ]
+    ],
+    *[
+        Check(DELETE_REDUCTION, path, expected, method="DELETE")
+        for path, expected in [
+            (_own, WRITE_REDUCTION),
+            (_team_b, WRITE_TEAM_B_REDUCTION),
+            (_under_the_wrong_membership, WRONG_MEMBERSHIP),
+        ]
+    ],
 ]

@@ -1,13 +1,17 @@
-"""The live-updates API: case events, hours, reductions and the stored workload, with their errors."""
+"""The live-updates API: case events, hours, reductions (added, changed, deleted) and the stored workload,
+with their errors."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from caseload.cases.services import allocate_case
 from caseload.cases.tests.factories import CaseFactory
+from caseload.core.models import AuditEntry
+from caseload.organisations.models import Reduction
 from caseload.organisations.tests.factories import OrgUnitFactory
-from caseload.workloads.tests.fixtures import officer, stored
+from caseload.workloads.tests.fixtures import officer, revisions, stored
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 16)
@@ -132,8 +136,48 @@ def test_malformed_bodies_are_422(manager, case):
     assert post_event(manager, "CRN001", kind="closed", occurred_on="yesterday").status_code == 422
 
 
-def test_a_closed_case_is_409(manager, case):
-    assert post_event(manager, "CRN001", kind="closed").status_code == 201
+def test_allocating_returns_and_stores_the_new_holders_figures(manager, legacy, po):
+    CaseFactory(team=legacy.team, level="A3", reference="CRN002")  # community A3: 206 points, unallocated
+    assert revisions(po) == [None]  # no figures stored before
+
+    response = post_event(manager, "CRN002", kind="allocated", practitioner=po.practitioner.staff_code)
+
+    assert response.status_code == 201, response.content
+    [workload] = response.json()["workloads"]
+    returned = (workload["membership_id"], workload["total_points"], workload["case_count"])
+    assert returned == (po.pk, "206.00", 1)
+    assert workload["workload_percent"] == "9.4669"  # 206 ÷ 2176 × 100
+    assert [item["points"] for item in workload["case_items"]] == ["206.00"]
+    held = stored(po)
+    assert (held.total_points, held.case_count, str(held.workload_percent)) == (206, 1, "9.4669")
+    assert held.revision == workload["revision"]
+
+
+def test_closing_returns_and_stores_the_holders_figures_without_the_case(manager, legacy, case, po):
+    other = CaseFactory(team=legacy.team, level="A3", reference="CRN002")
+    allocate_case(other, po.practitioner, actor=None)
+    assert stored(po).total_points == 63 + 206
+
+    response = post_event(manager, "CRN001", kind="closed")
+
+    assert response.status_code == 201, response.content
+    [workload] = response.json()["workloads"]
+    assert (workload["membership_id"], workload["total_points"], workload["case_count"]) == (
+        po.pk,
+        "206.00",
+        1,
+    )
+    assert workload["case_items"] == []  # the closed case has no line any more
+    held = stored(po)
+    assert (held.total_points, held.case_count) == (206, 1)
+    assert [item["reference"] for item in held.breakdown["items"]] == ["CRN002"]
+
+
+def test_a_closed_case_is_409(manager, case, po):
+    closed = post_event(manager, "CRN001", kind="closed")
+    assert closed.status_code == 201
+    assert [w["total_points"] for w in closed.json()["workloads"]] == ["0.00"]
+    assert stored(po).total_points == 0
     response = post_event(manager, "CRN001", kind="contact")
     assert response.status_code == 409
     assert "is closed" in response.json()["detail"]
@@ -171,6 +215,165 @@ def test_adding_a_reduction(manager, po):
         f"/api/memberships/{po.pk}/reductions", {**body, "reason": "nap"}, content_type="application/json"
     )
     assert (unknown.status_code, list(unknown.json()["errors"])) == (422, ["reason"])
+
+
+def reduction_url(membership_id, reduction_id):
+    return f"/api/memberships/{membership_id}/reductions/{reduction_id}"
+
+
+def add_reduction(client, po, **changes):
+    body = {"reason": "other", "hours": "3.7", "effective_from": "2026-03-16", **changes}
+    response = client.post(f"/api/memberships/{po.pk}/reductions", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def put_reduction(client, membership_id, reduction_id, **body):
+    return client.put(reduction_url(membership_id, reduction_id), body, content_type="application/json")
+
+
+def test_changing_a_reduction_returns_the_recalculated_workload(manager, po):
+    reduction_id = add_reduction(manager, po)
+    assert stored(po).available_points == 1958  # 2176 × 33.3 ÷ 37 = 1958.4, truncated
+
+    response = put_reduction(
+        manager, po.pk, reduction_id, reason="other", hours="7.4", effective_from="2026-03-01", notes="More"
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["id"], body["hours"], body["effective_from"], body["status"]) == (
+        reduction_id,
+        "7.40",
+        "2026-03-01",
+        "active",
+    )
+    figures = body["workload"]
+    # 2176 × 29.6 ÷ 37 = 1740.8, truncated as the legacy target rule does
+    assert (figures["available_points"], figures["reduction_hours"]) == ("1740.00", "7.40")
+    assert (stored(po).available_points, stored(po).reduction_hours) == (1740, Decimal("7.40"))
+    changed = Reduction.objects.get(pk=reduction_id)
+    assert (changed.hours, changed.notes, changed.is_deleted) == (Decimal("7.40"), "More", False)
+    assert po.reductions.count() == 1  # changed in place, not added
+
+
+def test_moving_a_reduction_to_a_later_start_takes_it_out_of_todays_figures(manager, po):
+    reduction_id = add_reduction(manager, po)
+
+    response = put_reduction(
+        manager, po.pk, reduction_id, reason="other", hours="3.7", effective_from="2026-04-01"
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["workload"]["available_points"]) == (
+        "scheduled",
+        "2176.00",
+    )
+    assert stored(po).available_points == 2176
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"hours": "40"}, "hours"),  # more than the 37 contracted hours
+        ({"hours": "-1"}, "hours"),
+        ({"effective_to": "2026-03-01"}, "effective_to"),  # before the start
+        ({"reason": "nap"}, "reason"),
+    ],
+)
+def test_an_invalid_change_is_422_and_changes_nothing(manager, po, body, field):
+    reduction_id = add_reduction(manager, po)
+    revision = stored(po).revision
+
+    response = put_reduction(
+        manager,
+        po.pk,
+        reduction_id,
+        **{"reason": "other", "hours": "3.7", "effective_from": "2026-03-16", **body},
+    )
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["errors"]) == [field]
+    assert response.json()["detail"]
+    kept = Reduction.objects.get(pk=reduction_id)
+    assert (kept.reason.code, kept.hours, kept.effective_to) == ("other", Decimal("3.70"), None)
+    assert (stored(po).available_points, stored(po).revision) == (1958, revision)
+
+
+def test_a_malformed_change_is_422(manager, po):
+    reduction_id = add_reduction(manager, po)
+    missing_start = put_reduction(manager, po.pk, reduction_id, reason="other", hours="2")
+    bad_date = put_reduction(manager, po.pk, reduction_id, reason="other", hours="2", effective_from="soon")
+    assert (missing_start.status_code, bad_date.status_code) == (422, 422)
+    assert Reduction.objects.get(pk=reduction_id).hours == Decimal("3.70")
+
+
+def test_deleting_a_reduction_returns_the_recalculated_workload(manager, po, team_manager):
+    reduction_id = add_reduction(manager, po)
+
+    response = manager.delete(reduction_url(po.pk, reduction_id) + "?note=Entered+twice")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["id"], body["status"]) == (reduction_id, "deleted")
+    assert (body["workload"]["available_points"], body["workload"]["reduction_hours"]) == ("2176.00", "0.00")
+    assert (stored(po).available_points, stored(po).reduction_hours) == (2176, 0)
+    assert Reduction.objects.get(pk=reduction_id).is_deleted  # kept for the history
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.DELETE).get()
+    assert (entry.object_id, entry.actor, entry.note) == (str(reduction_id), team_manager, "Entered twice")
+
+    again = manager.delete(reduction_url(po.pk, reduction_id))
+    change = put_reduction(
+        manager, po.pk, reduction_id, reason="other", hours="1", effective_from="2026-03-16"
+    )
+    assert (again.status_code, change.status_code) == (404, 404)
+    assert again.json()["detail"] == f"No reduction with id {reduction_id} on this membership."
+
+
+def test_a_reduction_is_reached_only_through_its_own_membership(manager, legacy, po):
+    neighbour = officer(legacy.team)
+    theirs = add_reduction(manager, neighbour)
+
+    changed = put_reduction(manager, po.pk, theirs, reason="other", hours="1", effective_from="2026-03-16")
+    deleted = manager.delete(reduction_url(po.pk, theirs))
+
+    assert (changed.status_code, deleted.status_code) == (404, 404)
+    kept = Reduction.objects.get(pk=theirs)
+    assert (kept.hours, kept.is_deleted) == (Decimal("3.70"), False)
+    assert stored(neighbour).available_points == 1958
+
+
+def test_a_reduction_outside_the_managers_scope_is_404(manager, admin_client, legacy):
+    outside = officer(legacy.other_team)
+    reduction_id = add_reduction(admin_client, outside)
+
+    response = manager.delete(reduction_url(outside.pk, reduction_id))
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == f"No team membership with id {outside.pk}."
+    assert not Reduction.objects.get(pk=reduction_id).is_deleted
+
+
+def test_roles_that_may_not_write_get_403_for_changes_and_deletions(client, manager, senior_leader, po):
+    reduction_id = add_reduction(manager, po)
+    client.force_login(senior_leader)
+
+    changed = put_reduction(
+        client, po.pk, reduction_id, reason="other", hours="1", effective_from="2026-03-16"
+    )
+    deleted = client.delete(reduction_url(po.pk, reduction_id))
+
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    assert "may not change reductions" in changed.json()["detail"]
+    assert "may not delete reductions" in deleted.json()["detail"]
+    assert (stored(po).available_points, Reduction.objects.get(pk=reduction_id).is_deleted) == (1958, False)
+
+
+def test_a_deletion_note_that_is_too_long_is_422(manager, po):
+    reduction_id = add_reduction(manager, po)
+    response = manager.delete(reduction_url(po.pk, reduction_id) + "?note=" + "x" * 501)
+    assert (response.status_code, list(response.json()["errors"])) == (422, ["note"])
+    assert not Reduction.objects.get(pk=reduction_id).is_deleted
 
 
 def test_reading_a_workload_with_its_full_breakdown(manager, case, po):
@@ -213,6 +416,7 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
     assert set(paths["/api/cases/{reference}/events"]) == {"get", "post"}
     assert set(paths["/api/memberships/{membership_id}/hours"]) == {"put"}
     assert set(paths["/api/memberships/{membership_id}/reductions"]) == {"post"}
+    assert set(paths["/api/memberships/{membership_id}/reductions/{reduction_id}"]) == {"put", "delete"}
     assert set(paths["/api/memberships/{membership_id}/workload"]) == {"get"}
     responses = paths["/api/cases/{reference}/events"]["post"]["responses"]
     assert {"201", "401", "403", "404", "409", "422"} <= set(responses)

@@ -53,7 +53,10 @@ def test_the_daily_task_runs_the_same_service(po):
     assert result.return_value == {
         "on": "2026-03-16",
         "recalculated": 1,
+        "snapshot_day": True,
         "membership_snapshots": 1,
         "unit_snapshots": 4,
+        "deleted_membership_snapshots": 0,
+        "deleted_unit_snapshots": 0,
     }
     assert UnitSnapshot.objects.filter(on=dt.date(2026, 3, 16)).count() == 4

@@ -175,6 +175,30 @@ def test_recompute_rebuilds_a_past_day_after_later_events(po, legacy, team_manag
     assert stored(po).contracted_hours == 20  # the current figures are untouched
 
 
+def test_recomputed_snapshots_use_the_scheme_version_then_in_force(po, legacy, team_manager, time_machine):
+    """206 points for the A3 case under 2024-04 up to the day before the newer version starts, 300 from it."""
+    take_snapshots(TODAY)
+    taken = _snapshot_figures(TODAY)
+    starts = TODAY + dt.timedelta(days=14)
+    newer = publish_version(_draft_with_a3_weight(300, effective_from=starts), actor=team_manager)
+    older = SchemeVersion.objects.get(scheme__code="probation-wmt-legacy", version="2024-04")
+    time_machine.move_to(dt.datetime(2026, 4, 2, 1, 0, tzinfo=dt.UTC), tick=False)
+    run_daily()  # today's figures and snapshot are under the newer version
+    assert (stored(po).total_points, stored(po).scheme_version) == (300, newer)
+
+    day_before = starts - dt.timedelta(days=1)
+    assert recompute_snapshots(TODAY, starts) == 15
+
+    versions = dict(WorkloadSnapshot.objects.filter(membership=po).values_list("on", "scheme_version"))
+    totals = dict(WorkloadSnapshot.objects.filter(membership=po).values_list("on", "total_points"))
+    assert (totals[TODAY], totals[day_before], totals[starts]) == (206, 206, 300)
+    assert (versions[TODAY], versions[day_before], versions[starts]) == (older.pk, older.pk, newer.pk)
+    assert _snapshot_figures(TODAY) == taken  # the day recomputed as it was taken
+    team = dict(UnitSnapshot.objects.filter(unit=legacy.team).values_list("on", "scheme_version"))
+    assert (team[day_before], team[starts]) == (older.pk, newer.pk)
+    assert UnitSnapshot.objects.get(unit=legacy.team, on=starts).total_points == 300
+
+
 def test_the_daily_run_recalculates_everyone_and_snapshots_the_day(po, legacy):
     second = officer(legacy.team_b)
     assert revisions(po, second) == [1, None]
