@@ -13,7 +13,7 @@ define pytest
 	exit $$status
 endef
 
-.PHONY: run test test-browser test-all lint bench bench-national bench-national-pg worker demo install install-python install-assets install-browser migrate clean
+.PHONY: run test test-browser lint bench bench-national bench-national-pg bench-dashboards worker demo install install-python install-assets install-browser migrate clean
 
 run: install migrate ## Install, migrate SQLite, load demo data when empty, serve on http://127.0.0.1:8000
 	$(UV) run python manage.py load_demo_data --if-empty

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from caseload.allocations.models import AllocationDecision, ApprovalRequest, WaitingEscalation
+from caseload.core.admin_audit import AuditedModelAdmin
 
 
 @admin.register(AllocationDecision)
-class AllocationDecisionAdmin(admin.ModelAdmin):
+class AllocationDecisionAdmin(AuditedModelAdmin):
     list_display = ["case", "kind", "practitioner", "decided_by", "decided_at", "workload_after"]
     list_filter = ["kind"]
     search_fields = ["case__reference", "practitioner__staff_code", "justification"]
@@ -16,7 +17,7 @@ class AllocationDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(admin.ModelAdmin):
+class ApprovalRequestAdmin(AuditedModelAdmin):
     list_display = ["case", "membership", "requested_by", "status", "approver", "decided_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ApprovalRequest._meta.fields]
@@ -26,6 +27,6 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitingEscalation)
-class WaitingEscalationAdmin(admin.ModelAdmin):
+class WaitingEscalationAdmin(AuditedModelAdmin):
     list_display = ["case", "threshold_days", "days_waiting", "escalated_at"]
     readonly_fields = [f.name for f in WaitingEscalation._meta.fields]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from caseload.cases.models import Case, CaseAllocation, CaseEvent
+from caseload.core.admin_audit import AuditedModelAdmin
 
 
 class AllocationInline(admin.TabularInline):
@@ -11,7 +12,10 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedModelAdmin):
+    """Cases come from imports and change through the case page and allocation, which recalculate the
+    workloads they count in; here only the display name can be corrected."""
+
     list_display = [
         "reference",
         "service",
@@ -28,10 +32,19 @@ class CaseAdmin(admin.ModelAdmin):
     date_hierarchy = "received_date"
     inlines = [AllocationInline]
     list_select_related = ["team", "practitioner"]
+    workload_fields = [f.name for f in Case._meta.fields if f.editable and f.name not in {"id", "name"}]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(AuditedModelAdmin):
+    """Read-only: events are recorded through the case page, the API and imports, which recalculate."""
+
     list_display = [
         "case",
         "kind",
@@ -46,3 +59,12 @@ class CaseEventAdmin(admin.ModelAdmin):
     autocomplete_fields = ["case", "practitioner"]
     date_hierarchy = "occurred_on"
     list_select_related = ["case", "practitioner"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
@@ -34,9 +34,22 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
 
 
+class CaseloadUserManager(UserManager):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        """`createsuperuser` makes an administrator: the role is what gives the administration site."""
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who signs in. Their role says what they may do; their org units and practitioner record
-    say over whom (enforced by the access scope)."""
+    say over whom (enforced by the access scope).
+
+    The administrator role, and only that role, opens the Django administration site with every
+    permission: `is_staff` and `is_superuser` follow the role at every save (the admin form, single sign-on,
+    imports), so someone whose role changes away from administrator loses the site at once."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     practitioner = models.OneToOneField(
@@ -54,11 +67,20 @@ class User(AbstractUser):
         help_text="The teams, areas or divisions this user manages or oversees.",
     )
 
+    objects = CaseloadUserManager()
+
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_staff = self.is_superuser = self.role == Role.ADMINISTRATOR
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
 
 
 class AuditEntry(models.Model):

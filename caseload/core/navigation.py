@@ -41,6 +41,7 @@ ENTRIES = [
     NavEntry("Reports", "reports:home", lambda s: s.sees_units),
     NavEntry("Imports", "imports:list", lambda s: s.is_admin),
     NavEntry("Audit log", "core:audit", lambda s: s.is_admin),
+    NavEntry("Administration", "admin:index", lambda s: s.is_admin),
     NavEntry("Notifications", "notifications:list", lambda s: s.signed_in),
 ]
 

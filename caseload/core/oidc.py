@@ -32,7 +32,16 @@ from caseload.core.models import AuditEntry, Role, User
 
 log = logging.getLogger(__name__)
 
-AUDITED_FIELDS = ["username", "email", "first_name", "last_name", "role", "practitioner"]
+AUDITED_FIELDS = [
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "is_staff",
+    "is_superuser",
+    "practitioner",
+]
 
 
 @dataclass(frozen=True)

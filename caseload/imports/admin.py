@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from caseload.core.admin_audit import AuditedModelAdmin
 from caseload.imports.models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(AuditedModelAdmin):
     """Import history: read-only; runs are made by uploading a file or the import_file command."""
 
     list_display = ["id", "file_name", "kind", "layout", "status", "dry_run", "created_by", "created_at"]

@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from caseload.core.admin_audit import AuditedModelAdmin
 from caseload.notifications import services
 from caseload.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedModelAdmin):
     """Emails sent to users: read-only; they are made by notify() and sent by the worker."""
 
     list_display = ["id", "subject", "email", "kind", "status", "attempts", "created_at", "sent_at"]

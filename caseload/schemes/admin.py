@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 
+from caseload.core.admin_audit import AuditedModelAdmin
 from caseload.domain.scheme_parser import SchemeError
 from caseload.schemes import services
 from caseload.schemes.forms import SchemeImportForm, SchemeVersionForm, problems_as_messages
@@ -24,7 +25,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "service", "version_today"]
     list_filter = ["service"]
     search_fields = ["name", "code"]
@@ -39,8 +40,9 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchemeVersion)
-class SchemeVersionAdmin(admin.ModelAdmin):
-    """Drafts are edited as YAML and published with an action; published versions are read-only."""
+class SchemeVersionAdmin(AuditedModelAdmin):
+    """Drafts are edited as YAML and published with an action; published versions are read-only. Saving a
+    draft and publishing go through the scheme services, which write their own audit entries."""
 
     form = SchemeVersionForm
     list_display = ["scheme", "version", "status", "effective_from", "published_at", "published_by"]
@@ -155,8 +157,27 @@ def _next_label(version: SchemeVersion) -> str:
 
 
 @admin.register(SchemeAssignment)
-class SchemeAssignmentAdmin(admin.ModelAdmin):
+class SchemeAssignmentAdmin(AuditedModelAdmin):
+    """Which scheme a unit uses. The unit, scheme and start are fixed once added: end an assignment with its
+    end date (then add the next one) rather than deleting it. Each save recalculates every current workload
+    below the unit."""
+
     list_display = ["org_unit", "scheme", "effective_from", "effective_to"]
     list_filter = ["scheme"]
     search_fields = ["org_unit__name", "org_unit__code"]
     autocomplete_fields = ["org_unit"]
+    workload_fields = ["org_unit", "scheme", "effective_from"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def after_admin_write(self, request, obj, before):
+        from django.utils import timezone
+
+        from caseload.workloads.affected import affected_by_unit
+        from caseload.workloads.services import recalculate
+
+        recalculate(
+            affected_by_unit(obj.org_unit, timezone.localdate()),
+            reason=f"{obj.org_unit.name}: scheme assignment changed",
+        )

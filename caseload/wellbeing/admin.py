@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from caseload.core.admin_audit import AuditedModelAdmin
 from caseload.wellbeing.models import ActionPlan, CaseloadConcern, EscalationStep, ItemQuery, WellbeingAlert
 
 
@@ -18,7 +19,7 @@ class EscalationStepInline(admin.TabularInline):
 
 
 @admin.register(WellbeingAlert)
-class WellbeingAlertAdmin(admin.ModelAdmin):
+class WellbeingAlertAdmin(AuditedModelAdmin):
     """Read-only: alerts change only through the well-being pages and the daily check (with audit)."""
 
     list_display = ["membership", "source", "status", "opened_on", "action_plan_due", "closed_on"]
@@ -33,7 +34,7 @@ class WellbeingAlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseloadConcern)
-class CaseloadConcernAdmin(admin.ModelAdmin):
+class CaseloadConcernAdmin(AuditedModelAdmin):
     list_display = ["membership", "status", "raised_at", "responded_at"]
     list_filter = ["status"]
 
@@ -45,7 +46,7 @@ class CaseloadConcernAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemQuery)
-class ItemQueryAdmin(admin.ModelAdmin):
+class ItemQueryAdmin(AuditedModelAdmin):
     list_display = ["membership", "item_kind", "item_reference", "status", "raised_at"]
     list_filter = ["status", "item_kind"]
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from caseload.core.admin_audit import AuditedModelAdmin
 from caseload.workloads.models import UnitSnapshot, Workload, WorkloadSnapshot
 
 FIGURES = ["total_points", "available_points", "workload_percent", "rag", "case_count"]
 
 
 @admin.register(Workload)
-class WorkloadAdmin(admin.ModelAdmin):
+class WorkloadAdmin(AuditedModelAdmin):
     """Read-only: figures are written by the recalculation service only."""
 
     list_display = ["membership", *FIGURES, "calculated_for", "revision", "reason"]
@@ -22,7 +23,7 @@ class WorkloadAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkloadSnapshot)
-class WorkloadSnapshotAdmin(admin.ModelAdmin):
+class WorkloadSnapshotAdmin(AuditedModelAdmin):
     list_display = ["membership", "on", *FIGURES, "scheme_version"]
     list_filter = ["rag"]
     date_hierarchy = "on"
@@ -37,7 +38,7 @@ class WorkloadSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitSnapshot)
-class UnitSnapshotAdmin(admin.ModelAdmin):
+class UnitSnapshotAdmin(AuditedModelAdmin):
     list_display = ["unit", "on", *FIGURES, "headcount", "fte", "over_red"]
     list_filter = ["rag"]
     date_hierarchy = "on"

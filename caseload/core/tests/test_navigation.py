@@ -21,6 +21,7 @@ EXPECTED = {
         "Reports",
         "Imports",
         "Audit log",
+        "Administration",
         "Notifications",
     ],
 }

@@ -245,3 +245,18 @@ def test_the_sign_in_page_offers_single_sign_on_when_on(client, db, settings):
     page = client.get("/sign-in/?next=/reports/").content.decode()
     assert "Sign in with single sign-on" in page
     assert 'href="/sso/start/?next=%2Freports%2F"' in page
+
+
+def test_an_administrator_by_single_sign_on_opens_the_admin_until_the_group_is_lost(
+    db, org, oidc_settings, monkeypatch
+):
+    claims = {"email": "ada@example.org", "groups": ["caseload-admins"], "org_units": ["ORG"]}
+    ada = _sign_in_with(claims, monkeypatch)
+    assert (ada.role, ada.is_staff, ada.is_superuser) == (Role.ADMINISTRATOR, True, True)
+    assert AuditEntry.objects.get(object_id=str(ada.pk)).after["is_staff"] is True
+
+    ada = _sign_in_with({**claims, "groups": ["caseload-tm"]}, monkeypatch)
+    ada.refresh_from_db()
+    assert (ada.role, ada.is_staff, ada.is_superuser) == (Role.TEAM_MANAGER, False, False)
+    entry = AuditEntry.objects.filter(object_id=str(ada.pk)).order_by("id").last()
+    assert entry.changed_fields()["is_staff"] == (True, False)

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -115,14 +116,27 @@ def test_trend_chart_from_the_unit_snapshots(client, measured, team_manager):
     assert "Over 110%" in html  # the red band's line
 
 
+def table_rows(html, table_id):
+    """The body rows of one table on the page, as lists of cell texts."""
+    table = html[html.index(f'id="{table_id}"') :]
+    body = table[table.index("<tbody") : table.index("</tbody>")]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
 def test_case_counts_by_category_and_tier(client, measured, team_manager):
+    # North Team A's open cases (conftest.py): Pat's A3, Quinn's C2 and one unallocated C2, all community.
     html = page(client, team_manager, measured.org.team)
-    tiers = html[html.index('id="table-tiers"') :]
-    assert "C2" in tiers and "A3" in tiers
-    response = client.get(reverse("dashboards:unit", args=[measured.org.team.pk]) + "?export=csv&table=tiers")
-    rows = csv_rows(response)
-    assert rows[0] == ["Tier or level", "Number"]
-    assert sorted(rows[1:]) == sorted([[rows[1][0], "2"], [rows[2][0], "1"]]) and rows[1][1] == "2"
+    assert table_rows(html, "table-categories") == [["Community", "3"]]
+    assert sorted(table_rows(html, "table-tiers")) == [["A3", "1"], ["C2", "2"]]
+    url = reverse("dashboards:unit", args=[measured.org.team.pk])
+    categories = csv_rows(client.get(url + "?export=csv&table=categories"))
+    assert categories == [["Category", "Number"], ["Community", "3"]]
+    tiers = csv_rows(client.get(url + "?export=csv&table=tiers"))
+    assert tiers[0] == ["Tier or level", "Number"]
+    assert sorted(tiers[1:]) == [["A3", "1"], ["C2", "2"]]
 
 
 def test_practitioners_export_has_every_row_as_numbers(client, measured, team_manager):

@@ -43,14 +43,21 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def new_page(browser: Browser, base_url: str) -> Page:
+    """A page in a browser context of its own (its own cookies: another person signing in), watched for
+    Content Security Policy violations from its first request. Close it with `page.context.close()`."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     context.add_init_script(script=CSP_LISTENER_JS)
     page = context.new_page()
     watch_csp(page)
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    page = new_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 # -- Content Security Policy violations ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from caseload.core.tests.factories import TEST_PASSWORD
 from caseload.organisations.models import Reduction, ReductionReason
 from caseload.organisations.reference_data import REDUCTION_REASONS
 from caseload.supervision.models import Agreement
-from caseload.tests.browser.conftest import check_accessibility, sign_in
+from caseload.tests.browser.conftest import check_accessibility, new_page, sign_in
 from caseload.workloads.services import recalculate
 from caseload.workloads.tests.fixtures import legacy  # noqa: F401 (a fixture)
 
@@ -118,14 +118,14 @@ def test_manager_changes_a_reduction_and_records_an_agreement_which_pat_confirms
     assert "Waiting for the practitioner to confirm" in page.locator("main").inner_text()
     check_accessibility(page, "supervision-membership-manager")
 
-    pat_context = browser.new_context(base_url=live_server.url)
-    pat_page = pat_context.new_page()
+    pat_page = new_page(browser, live_server.url)
     sign_in(pat_page, "practitioner", TEST_PASSWORD)
     pat_page.goto("/my-workload/")
     assert "Agreed caseload: 90% to 100%" in pat_page.locator("main").inner_text()
+    check_accessibility(pat_page, "my-workload-agreement-to-confirm")
     pat_page.get_by_role("button", name="Confirm this agreement as the practitioner").click()
     pat_page.wait_for_url(f"**/supervision/memberships/{pat.pk}/")
     assert "Confirmed by both" in pat_page.locator("main").inner_text()
     check_accessibility(pat_page, "supervision-membership-practitioner")
-    pat_context.close()
+    pat_page.context.close()
     assert Agreement.objects.get(membership=pat).confirmed
