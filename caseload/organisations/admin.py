@@ -55,8 +55,9 @@ class ParentHistoryInline(admin.TabularInline):
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(AuditedModelAdmin):
-    """A unit's parent is set when it is added; moving a unit rewrites the paths below it and its history,
-    which only the move service does, so the parent is read-only on existing units."""
+    """A unit's parent is set when it is added; moving a unit rewrites the paths below it, its history and
+    the workloads below it, which only the move service does (`manage.py move_org_unit`), so the parent is
+    read-only on existing units."""
 
     list_display = ["name", "code", "kind", "service", "parent", "effective_from", "effective_to"]
     list_filter = ["kind", "service"]
