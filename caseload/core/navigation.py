@@ -36,8 +36,11 @@ ENTRIES = [
     NavEntry("My workload", "organisations:my-workload", lambda s: s.practitioner_id is not None),
     NavEntry("Allocation", "allocations:register", lambda s: s.can_edit, badge=_unallocated_count),
     NavEntry("Well-being", "wellbeing:home", lambda s: s.signed_in),
-    NavEntry("Supervision", "supervision:team", lambda s: s.can_edit),
-    NavEntry("Supervision", "supervision:overview", lambda s: s.sees_units and not s.can_edit),
+    # Line managers keep supervision for their people; everyone else who sees units gets counts per team.
+    NavEntry("Supervision", "supervision:team", lambda s: s.can_edit and not s.is_admin),
+    NavEntry(
+        "Supervision", "supervision:overview", lambda s: s.sees_units and (s.is_admin or not s.can_edit)
+    ),
     NavEntry("Reports", "reports:home", lambda s: s.sees_units),
     NavEntry("Imports", "imports:list", lambda s: s.is_admin),
     NavEntry("Audit log", "core:audit", lambda s: s.is_admin),

@@ -41,6 +41,21 @@ def test_each_role_sees_its_areas(request, who):
     assert [i for i in items if i.get("active")] == [i for i in items if i["href"] == "/wellbeing/"]
 
 
+@pytest.mark.parametrize(
+    ("who", "href"),
+    [
+        ("team_manager", "/supervision/team/"),
+        ("admin_user", "/supervision/overview/"),
+        ("analyst", "/supervision/overview/"),
+    ],
+)
+def test_supervision_leads_line_managers_to_their_people_and_others_to_counts(request, who, href):
+    user = request.getfixturevalue(who)
+    http = RequestFactory().get("/")
+    http.user, http.scope = user, scope_for(user)
+    assert [i["href"] for i in navigation_for(http) if _texts([i]) == ["Supervision"]] == [href]
+
+
 def test_signed_out_visitors_get_no_navigation(rf):
     from django.contrib.auth.models import AnonymousUser
 
