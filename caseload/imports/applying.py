@@ -191,6 +191,7 @@ class Writer:
             self.outcome.touched.add((staff_ids[op.row["staff_code"]], team_ids[op.row["team_code"]]))
             if op.action == "add" or {"start_date", "end_date"} & set(op.changes):
                 self.outcome.practitioners.add(staff_ids[op.row["staff_code"]])
+                self.outcome.joined_or_left.add(staff_ids[op.row["staff_code"]])
         self.outcome.memberships.update(op.pk for op in plan.changes)
 
     def _hours_changes(self, ops: list[Op]) -> None:
@@ -279,6 +280,7 @@ class Writer:
         for pk in moved:
             if holders[pk]:
                 self.outcome.touched.add((holders[pk], teams[pk]))
+            self.outcome.moved_cases.setdefault(pk, set()).add(teams[pk])
         for batch in _chunks(moved):  # SQLite limits the number of values in one query
             self._spells([(case, holders[case.pk]) for case in Case.objects.filter(pk__in=batch)])
         self._field_changes(plan.changes, staff_ids, unit_ids)
@@ -316,6 +318,8 @@ class Writer:
             open_spells.update(ended_at=self.now)
         spells, events = [], []
         for case, previous in cases:
+            if case.pk in self.outcome.moved_cases:  # a changed case, not a new one: its team after too
+                self.outcome.moved_cases[case.pk].add(case.team_id)
             if case.practitioner_id is None or case.status != CaseStatus.ACTIVE:
                 continue
             self.outcome.touched.add((case.practitioner_id, case.team_id))

@@ -4,9 +4,11 @@ import's transaction. The rules are those of caseload.workloads.affected, for ma
 
 * a membership added or changed (hours, dates): that membership, and every current membership of its
   practitioner when its dates changed (their reports and support contacts count in the membership in the
-  case's team, else in their first one);
+  case's team, else in their first one), with the other side of their support contacts in the window;
 * a reduction added or changed: its membership;
-* a case added, or whose holder, team, status, category, level or flags changed: the holders before and after;
+* a case added, or whose holder, team, status, category, level or flags changed: the holders before and after,
+  and, when its holder, team or status changed, whoever did support contacts or wrote reports on it in the
+  windows (their lines follow the holder and the team);
 * an event added: a completed or voided report, its writer; a support (CMS) contact, its doer and the case's
   holder; other kinds are not scored, so nobody;
 * a practitioner whose grade changed: every current membership of theirs (the grade sets available hours);
@@ -24,7 +26,12 @@ from django.db.models import Q
 from caseload.cases.models import EventKind
 from caseload.organisations.models import OrgUnit, TeamMembership
 from caseload.schemes.selectors import version_for_unit
-from caseload.workloads.affected import memberships_of
+from caseload.workloads.affected import (
+    longest_windows_in_force,
+    memberships_of,
+    recent_workers_of_cases,
+    support_counterparts,
+)
 
 CHUNK = 500  # ids per IN list (SQLite limits the values in one query)
 REPORT_KINDS = {EventKind.REPORT_COMPLETED, EventKind.REPORT_VOIDED}
@@ -43,6 +50,10 @@ class Outcome:
     practitioners: set[int] = field(default_factory=set)
     #: every current membership of these teams
     teams: set[int] = field(default_factory=set)
+    #: practitioners with a membership that started or ended: also the other side of their support contacts
+    joined_or_left: set[int] = field(default_factory=set)
+    #: cases whose holder, team or status changed → their teams before and after: also their recent workers
+    moved_cases: dict[int, set[int]] = field(default_factory=dict)
 
     def event(self, kind: str, doer: int | None, holder: int | None, team: int) -> None:
         """An added event on a case of `team` held by `holder`, done by `doer`."""
@@ -53,7 +64,13 @@ class Outcome:
 
     def membership_ids(self, on: dt.date) -> list[int]:
         """The memberships to recalculate on `on`, sorted."""
-        ids = set(self.memberships) | set(memberships_of(self.touched, on))
+        pairs = set(self.touched)
+        windows = longest_windows_in_force(on) if self.joined_or_left or self.moved_cases else None
+        if windows is not None:
+            cms_days, report_days = windows
+            pairs.update(support_counterparts(self.joined_or_left, on, cms_days))
+            pairs.update(recent_workers_of_cases(self.moved_cases, on, max(cms_days, report_days)))
+        ids = set(self.memberships) | set(memberships_of(pairs, on))
         current = TeamMembership.objects.current(on)
         for batch in _chunks(sorted(self.practitioners)):
             ids.update(current.filter(practitioner_id__in=batch).values_list("pk", flat=True))

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 
 from caseload.cases.models import Case, CaseEvent, EventKind
 from caseload.organisations.models import OrgUnit, TeamMembership
-from caseload.schemes.models import SchemeVersion
+from caseload.schemes.models import SchemeAssignment, SchemeVersion
 from caseload.schemes.selectors import version_for_unit
 from caseload.schemes.services import domain_scheme
 from caseload.workloads.inputs import MembershipIndex
 
 Pair = tuple[int | None, int]  # (practitioner id or None, team id)
+CHUNK = 500  # ids per IN list (SQLite limits the values of one query)
 #: Events that change only the points of the case itself, so only its holder's figures.
 HOLDER_ONLY = {
     EventKind.LEVEL_CHANGED,
@@ -82,20 +83,62 @@ def affected_by_practitioner(practitioner_id: int, on: dt.date, teams: Iterable[
     days = _longest_cms_window({*teams, *_teams_of(own)}, on)
     if days is None:
         return sorted(own)
-    since = on - dt.timedelta(days=days + 1)
+    return sorted(own | set(memberships_of(support_counterparts([practitioner_id], on, days), on)))
+
+
+def support_counterparts(practitioner_ids: Iterable[int], on: dt.date, days: int) -> list[Pair]:
+    """The other side, as (practitioner, team of the case), of every support contact of the last `days` days
+    done by these practitioners or on cases they hold (a contact moves points from its holder to its doer,
+    so when either side's memberships change, so do the other side's figures)."""
     contacts = CaseEvent.objects.filter(
         kind=EventKind.CMS_CONTACT,
-        occurred_on__gt=since,
+        occurred_on__gt=on - dt.timedelta(days=days + 1),
         occurred_on__lte=on,
         case__practitioner__isnull=False,
     )
-    done_by = contacts.filter(practitioner_id=practitioner_id).values_list(
-        "case__practitioner_id", "case__team_id"
-    )
-    on_held = contacts.filter(
-        case_id__in=list(Case.objects.filter(practitioner_id=practitioner_id).values_list("pk", flat=True))
-    ).values_list("practitioner_id", "case__team_id")
-    return sorted(own | set(memberships_of([*done_by, *on_held], on)))
+    ids = sorted(set(practitioner_ids))
+    pairs: list[Pair] = []
+    for start in range(0, len(ids), CHUNK):
+        batch = ids[start : start + CHUNK]
+        pairs += contacts.filter(practitioner_id__in=batch).values_list(
+            "case__practitioner_id", "case__team_id"
+        )
+        # The held cases' ids first, so that SQLite finds the contacts by case rather than scanning them.
+        held = list(Case.objects.filter(practitioner_id__in=batch).values_list("pk", flat=True))
+        for first in range(0, len(held), CHUNK):
+            pairs += contacts.filter(case_id__in=held[first : first + CHUNK]).values_list(
+                "practitioner_id", "case__team_id"
+            )
+    return pairs
+
+
+def recent_workers_of_cases(case_teams: dict[int, set[int]], on: dt.date, days: int) -> list[Pair]:
+    """Whoever did support contacts or wrote reports in the last `days` days on these cases, once for each
+    of the case's teams given (case id → teams, e.g. before and after a move): their lines follow the case's
+    holder and team, as for an allocation (`affected_by_event`)."""
+    ids = sorted(case_teams)
+    pairs: list[Pair] = []
+    for start in range(0, len(ids), CHUNK):
+        workers = CaseEvent.objects.filter(
+            case_id__in=ids[start : start + CHUNK],
+            kind__in=[EventKind.CMS_CONTACT, EventKind.REPORT_COMPLETED],
+            occurred_on__gt=on - dt.timedelta(days=days + 1),
+            occurred_on__lte=on,
+            practitioner__isnull=False,
+        ).values_list("practitioner_id", "case_id")
+        pairs += [(worker, team) for worker, case_id in workers for team in case_teams[case_id]]
+    return pairs
+
+
+def longest_windows_in_force(on: dt.date) -> tuple[int, int] | None:
+    """The longest support-contact window and the longest court-report window of any scheme version in
+    force on `on` (None: no scheme is). For changes to many records at once, where a window per team
+    would cost queries per team; a longer window than a team's only recalculates a few more workloads."""
+    schemes = {a.scheme for a in SchemeAssignment.objects.current(on).select_related("scheme")}
+    versions = [domain_scheme(v) for s in schemes if (v := s.version_in_force(on)) is not None]
+    if not versions:
+        return None
+    return max(v.cms.window_days for v in versions), max(v.court_reports.window_days for v in versions)
 
 
 def affected_by_unit(unit: OrgUnit, on: dt.date) -> list[int]:

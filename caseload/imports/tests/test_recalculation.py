@@ -215,3 +215,39 @@ def _legacy_scheme() -> Scheme:
 
     install_presets()
     return Scheme.objects.get(code="probation-wmt-legacy")
+
+
+def test_a_case_handed_back_by_an_import_recalculates_who_did_support_contacts_on_it(measured):
+    """S001 did a support contact on S002's case C0002. An import that unallocates C0002 (S002 leaves)
+    takes that contact off S001's figures too: a contact counts only while the case has a holder."""
+    contact = [event("cms_contact", "C0002", "S001", contact_type="CMS03", event_id="E-1")]
+    run = applied("events.csv", csv_bytes("events", contact, header=list(EVENTS)))
+    assert run.status == ImportStatus.APPLIED, (run.errors, run.error_message)
+    with_contact = stored_is_fresh(membership("S001"))
+
+    measured["memberships"][1]["end_date"] = "2026-03-01"
+    measured["cases"][1]["staff_code"] = ""
+    run = applied("all.xlsx", xlsx_bytes({e: measured[e] for e in ("memberships", "cases")}))
+
+    assert run.status == ImportStatus.APPLIED, (run.errors, run.error_message)
+    after = stored_is_fresh(membership("S001"))
+    assert after.total_points == with_contact.total_points - 18
+    assert after.revision == with_contact.revision + 1
+
+
+def test_a_doer_leaving_through_an_import_recalculates_the_holder_of_the_case(measured, org):
+    """S002 did a support contact on S001's case C0001; when an import ends S002's only membership, the
+    contact stops counting and S001, the holder, gets its points back."""
+    contact = [event("cms_contact", "C0001", "S002", contact_type="CMS03", event_id="E-2")]
+    run = applied("events.csv", csv_bytes("events", contact, header=list(EVENTS)))
+    assert run.status == ImportStatus.APPLIED, (run.errors, run.error_message)
+    with_contact = stored_is_fresh(membership("S001"))
+
+    measured["memberships"][1]["end_date"] = "2026-03-01"
+    measured["cases"][1]["staff_code"] = ""  # S002 hands C0002 back so that the membership can end
+    run = applied("all.xlsx", xlsx_bytes({e: measured[e] for e in ("memberships", "cases")}))
+
+    assert run.status == ImportStatus.APPLIED, (run.errors, run.error_message)
+    after = stored_is_fresh(membership("S001"))
+    assert after.total_points == with_contact.total_points + 18
+    assert after.revision == with_contact.revision + 1
