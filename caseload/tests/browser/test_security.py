@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from caseload.core import audit
 from caseload.core.models import AuditEntry, Role
@@ -132,7 +133,8 @@ def test_govuk_frontend_starts_under_the_content_security_policy(page):
     # The nonce'd inline line marks the body; init.js starts the components (the password input gains its
     # "Show" button only when GOV.UK Frontend's JavaScript runs).
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
-    assert page.get_by_role("button", name="Show password").is_visible()
+    # init.js starts the components after the page has loaded: wait for the button rather than race it.
+    expect(page.get_by_role("button", name="Show password")).to_be_visible()
     check_accessibility(page, "sign-in-with-javascript")
 
 
