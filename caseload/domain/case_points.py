@@ -156,17 +156,29 @@ def _direct_base(
     return points, [head], steps
 
 
+def read_flags(scheme: Scheme) -> frozenset[str]:
+    """Every flag a rule of the scheme reads: modifiers' flags, direct-weighting rows' and keep-% flags."""
+    flags = {modifier.flag for modifier in scheme.modifiers}
+    if scheme.direct_weighting is not None:
+        flags |= {row.when_flag for row in scheme.direct_weighting.rows if row.when_flag is not None}
+        flags |= {flag for flag, _ in scheme.direct_weighting.keep_percent}
+    return frozenset(flags)
+
+
 class CaseRules:
     """Case points for one scheme and date, memoised by everything that can change them.
 
-    The key is (category, level, status, flags); for levels with spread activities a second key says which of
-    them count on the date. Cases sharing keys share one `CaseRule`, so 250,000 cases need a few hundred rules.
+    The key is (category, level, status, the flags the scheme looks at); for levels with spread activities a
+    second key says which of them count on the date. Cases sharing keys share one `CaseRule`, so 250,000
+    cases need a few hundred rules. Flags no rule of the scheme reads (no modifier, direct-weighting row or
+    keep-%) change neither the points nor the rule line, so they are left out of the key.
     """
 
     def __init__(self, scheme: Scheme, on: date) -> None:
         self.scheme = scheme
         self.on = on
         self._memo: dict[tuple[object, ...], CaseRule | _SpreadRules] = {}
+        self._read_flags = read_flags(scheme)
         self.warned = False
         self._spread_levels: dict[tuple[str, str | None], tuple[SpreadBound, ...]] = {
             (category.code, level.code): spread_bounds(level, on)
@@ -177,7 +189,7 @@ class CaseRules:
         }
 
     def rule_for(self, case: CaseInput) -> CaseRule:
-        key = (case.category, case.level, case.status, case.flags)
+        key = (case.category, case.level, case.status, case.flags & self._read_flags)
         entry = self._memo.get(key)
         if entry is None:
             entry = self._memo[key] = self._entry(case)

@@ -16,6 +16,9 @@ KIND_REPORT = "report"
 KIND_CMS = "cms"
 KIND_NON_CASE_TIME = "non_case_time"
 KIND_EXTRA = "extra_responsibility"
+#: One line standing for every open case, when their points were added up outside the engine (a
+#: `CaseTotal`): used to compare figures, never stored or shown.
+KIND_CASE_TOTAL = "case_total"
 
 
 class BreakdownItem(NamedTuple):

@@ -16,7 +16,7 @@ from caseload.domain.case_points import CaseRules
 from caseload.domain.cms import cms_items
 from caseload.domain.modifiers import FULL_SHARE, sibling_shares
 from caseload.domain.rag import rag_band
-from caseload.domain.results import KIND_CASE, BreakdownItem, WorkloadResult
+from caseload.domain.results import KIND_CASE, KIND_CASE_TOTAL, BreakdownItem, WorkloadResult
 from caseload.domain.rounding import round_total, two_dp
 from caseload.domain.scheme import Scheme
 from caseload.domain.values import CaseInput, CmsContactInput, PractitionerInput
@@ -92,7 +92,16 @@ class Scorer:
         items = list(self._non_case_items(grade_code))
         extras, extra_warnings = extra_items(scheme, practitioner.extra_responsibilities)
         items.extend(extras)
-        items.extend(self._case_items(practitioner.cases, warnings))
+        case_total = practitioner.case_total
+        if case_total is None:
+            items.extend(self._case_items(practitioner.cases, warnings))
+            case_count = len(practitioner.cases)
+        else:
+            if case_total.count:  # as with no case lines: nothing to add
+                rule = f"{case_total.count} open cases, points added up ({scheme.label})"
+                items.append(BreakdownItem(KIND_CASE_TOTAL, "", case_total.points, rule))
+            warnings.extend(case_total.warnings)
+            case_count = case_total.count
         reports, report_warnings = report_items(scheme, practitioner.reports, self.on)
         items.extend(reports)
         items.extend(cms)
@@ -117,7 +126,7 @@ class Scorer:
             rag=rag_band(scheme.rag, percent),
             contracted_hours=practitioner.contracted_hours,
             reduction_hours=capacity.reduction_hours,
-            case_count=len(practitioner.cases),
+            case_count=case_count,
             items=tuple(items),
             capacity_steps=capacity_steps,
             warnings=tuple(warnings),

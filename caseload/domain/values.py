@@ -79,6 +79,16 @@ class CmsContactInput:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseTotal:
+    """Open cases counted outside the engine (the database adds up each case's points from the engine's own
+    rules; caseload.workloads.bulk): how many, and their points added up (2 dp each, so exact)."""
+
+    count: int
+    points: Decimal
+    warnings: tuple[str, ...] = ()  # "case <reference>: <why it earns nothing>", by reference
+
+
+@dataclass(frozen=True, slots=True)
 class PractitionerInput:
     """A practitioner's hours, grade and work. `contracted_hours` are weekly hours (0–48)."""
 
@@ -90,7 +100,12 @@ class PractitionerInput:
     cases: tuple[CaseInput, ...] = ()
     reports: tuple[ReportInput, ...] = ()
     extra_responsibilities: tuple[ExtraResponsibilityInput, ...] = ()
+    #: Instead of `cases`: their count and points, already added up. The result then carries one
+    #: `case_total` line in place of a line per case (figures only; see `Scorer.score`).
+    case_total: CaseTotal | None = None
 
     def __post_init__(self) -> None:
         if not MIN_HOURS <= self.contracted_hours <= MAX_HOURS:
             raise ValueError(f"practitioner {self.id}: contracted hours must be between 0 and 48")
+        if self.case_total is not None and self.cases:
+            raise ValueError(f"practitioner {self.id}: give either cases or a case total, not both")

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseload.domain.aggregate import aggregate
+from caseload.domain.case_points import CaseRules, explain_case
 from caseload.domain.scheme import Scheme
 from caseload.domain.scoring import score_practitioner, score_practitioners
 from caseload.domain.tests.helpers import ON, children, legacy, probation_2022
-from caseload.domain.values import CaseInput, CmsContactInput, PractitionerInput, ReductionInput
+from caseload.domain.values import CaseInput, CaseTotal, CmsContactInput, PractitionerInput, ReductionInput
 
 SCHEMES = st.sampled_from(["legacy", "2022", "children"])
 PICK = {"legacy": legacy, "2022": probation_2022, "children": children}
@@ -156,3 +157,44 @@ def test_properties_cover_dated_reductions() -> None:
         score_practitioner(scheme, reduced, ON).available_points
         < score_practitioner(scheme, person, ON).available_points
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_memoised_case_rules_equal_evaluating_each_case_whatever_other_flags_it_carries(
+    data: st.DataObject,
+) -> None:
+    """`CaseRules` keys its memo on the flags the scheme reads only: a case with other flags, seen after one
+    without them, still gets exactly the points and rule line of evaluating it on its own."""
+    scheme = PICK[data.draw(SCHEMES)]()
+    rules = CaseRules(scheme, ON)
+    for index in range(6):
+        case = data.draw(cases(scheme, f"c{index}"))
+        noisy = replace(case, flags=case.flags | {"not-read-by-any-rule", f"other-{index % 2}"})
+        for one in (case, noisy):
+            explained = explain_case(scheme, one, ON)
+            rule = rules.rule_for(one)
+            assert (rule.points, rule.rule, rule.warning) == (
+                explained.points,
+                explained.rule,
+                explained.warning,
+            )
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_cases_given_as_a_total_give_the_figures_of_the_cases_themselves(data: st.DataObject) -> None:
+    """A `CaseTotal` (cases added up outside the engine) scores like the case lines it stands for."""
+    scheme, person = data.draw(scheme_and_person())
+    by_case = score_practitioner(scheme, person, ON)
+    lines = [item for item in by_case.items if item.kind == "case"]
+    warnings = tuple(w for w in by_case.warnings if w.startswith("case "))
+    total = CaseTotal(len(lines), sum((item.points for item in lines), Decimal("0.00")), warnings)
+    totalled = score_practitioner(scheme, replace(person, cases=(), case_total=total), ON)
+    for name in ("total_points", "unrounded_points", "available_points", "workload_percent", "rag",
+                 "remaining_points", "case_count", "capacity_steps"):  # fmt: skip
+        assert getattr(totalled, name) == getattr(by_case, name), name
+    assert totalled.warnings == by_case.warnings
+    assert [i for i in totalled.items if i.kind != "case_total"] == [
+        i for i in by_case.items if i.kind != "case"
+    ]
