@@ -163,7 +163,7 @@ def apply_import(run: ImportRun, actor: User | None, *, progress: Progress | Non
             finished_at=timezone.now(),
         )
     _record_plan(run, plan)
-    run.counts["recalculation"] = _recalculated(len(affected), len(stored))
+    run.counts["recalculation"] = _recalculated(len(affected), stored)
     return _save(run, status=ImportStatus.APPLIED, finished_at=timezone.now())
 
 

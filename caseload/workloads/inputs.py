@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from django.db import connections
 from django.db.models import Q, QuerySet, TextField
@@ -18,6 +19,7 @@ from caseload.cases.models import Case, CaseEvent, CaseStatus, EventKind
 from caseload.domain.scheme import Scheme
 from caseload.domain.values import (
     CaseInput,
+    CaseTotal,
     CmsContactInput,
     ExtraResponsibilityInput,
     PractitionerInput,
@@ -57,6 +59,47 @@ MEMBERSHIP_COLUMNS = (
     "practitioner__grade_id", "practitioner__grade__code", "practitioner__grade__name",
     "team__code", "team__name", "team__kind", "team__path", "team__parent_id",
 )  # fmt: skip
+
+
+class MembershipKey(Protocol):
+    """What the input readers need of a membership: a model instance or a `MembershipRow`."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def practitioner_id(self) -> int: ...
+    @property
+    def team_id(self) -> int: ...
+
+
+class MembershipRow(NamedTuple):
+    """A current membership as plain values, for scoring many at once without model instances."""
+
+    pk: int
+    practitioner_id: int
+    team_id: int
+    contracted_hours: Any  # Decimal
+    name: str
+    grade_code: str
+    team_path: str
+
+
+def membership_rows(on: dt.date, membership_ids: Iterable[int]) -> list[MembershipRow]:
+    """These memberships, when current on `on`, as `MembershipRow`s in id order. For many ids, every current
+    membership is read and the wanted ones kept (no `IN` list of thousands of ids)."""
+    wanted = set(membership_ids)
+    current = TeamMembership.objects.current(on)
+    if len(wanted) <= FEW_PRACTITIONERS:
+        current = current.filter(pk__in=wanted)
+    rows = current.order_by("pk").values_list(
+        "pk", "practitioner_id", "team_id", "contracted_hours", "practitioner__first_name",
+        "practitioner__last_name", "practitioner__grade__code", "team__path",
+    )  # fmt: skip
+    return [
+        MembershipRow(pk, practitioner_id, team_id, hours, f"{first} {last}".strip(), grade or "", path)
+        for pk, practitioner_id, team_id, hours, first, last, grade, path in rows
+        if pk in wanted
+    ]
 
 
 def case_input(case: Case) -> CaseInput:
@@ -149,15 +192,22 @@ def current_memberships(
 
 
 def practitioner_inputs(
-    scheme: Scheme, memberships: list[TeamMembership], on: dt.date, past: PastState | None = None
+    scheme: Scheme,
+    memberships: list[TeamMembership],
+    on: dt.date,
+    past: PastState | None = None,
+    case_ids: dict[int, dict[str, int]] | None = None,
 ) -> tuple[list[PractitionerInput], list[CmsContactInput]]:
     """The engine's inputs for these memberships on a date, and the support contacts that touch them.
     With `past`, cases, their levels, who held them and contracted hours are as the history records them
-    on that date (caseload.workloads.history); without it, as they are now."""
+    on that date (caseload.workloads.history); without it, as they are now, and `case_ids`, when given,
+    receives each membership's held cases' ids by reference."""
     index = _index_for({m.practitioner_id for m in memberships}, on)
     reductions = _reductions_by_membership(memberships)
     extras = _responsibilities_by_membership(memberships, on)
-    cases = past.cases_by_membership(memberships) if past else _open_cases_by_membership(memberships)
+    cases = (
+        past.cases_by_membership(memberships) if past else _open_cases_by_membership(memberships, case_ids)
+    )
     reports = _reports_by_membership(memberships, index, on, scheme.court_reports.window_days)
     people = [
         PractitionerInput(
@@ -175,7 +225,33 @@ def practitioner_inputs(
     return people, _cms_contacts(memberships, on, scheme.cms.window_days, past)
 
 
-def _reductions_by_membership(memberships: list[TeamMembership]) -> dict[int, tuple[ReductionInput, ...]]:
+def totals_inputs(
+    scheme: Scheme, rows: Sequence[MembershipRow], totals: dict[int, CaseTotal], on: dt.date
+) -> tuple[list[PractitionerInput], list[CmsContactInput]]:
+    """The engine's inputs for memberships whose open cases were already counted (`totals`, by membership
+    id; none means no case): as `practitioner_inputs`, with a `CaseTotal` in place of the cases."""
+    index = _index_for({m.practitioner_id for m in rows}, on)
+    reductions = _reductions_by_membership(rows)
+    extras = _responsibilities_by_membership(rows, on)
+    reports = _reports_by_membership(rows, index, on, scheme.court_reports.window_days)
+    none = CaseTotal(0, Decimal("0.00"))
+    people = [
+        PractitionerInput(
+            id=str(m.pk),
+            name=m.name,
+            grade=m.grade_code,
+            contracted_hours=m.contracted_hours,
+            reductions=reductions.get(m.pk, ()),
+            reports=tuple(reports.get(m.pk, ())),
+            extra_responsibilities=extras.get(m.pk, ()),
+            case_total=totals.get(m.pk, none),
+        )
+        for m in rows
+    ]
+    return people, _cms_contacts(rows, on, scheme.cms.window_days)
+
+
+def _reductions_by_membership(memberships: Sequence[MembershipKey]) -> dict[int, tuple[ReductionInput, ...]]:
     """The memberships' reductions that are not deleted (whether each counts on the date is the scheme's to
     say), newest first, in one query of plain values."""
     wanted = {m.pk for m in memberships}
@@ -192,7 +268,7 @@ def _reductions_by_membership(memberships: list[TeamMembership]) -> dict[int, tu
 
 
 def _responsibilities_by_membership(
-    memberships: list[TeamMembership], on: dt.date
+    memberships: Sequence[MembershipKey], on: dt.date
 ) -> dict[int, tuple[ExtraResponsibilityInput, ...]]:
     wanted = {m.pk for m in memberships}
     rows = (
@@ -217,7 +293,7 @@ def _index_for(practitioner_ids: set[int], on: dt.date) -> MembershipIndex:
     return MembershipIndex.from_rows(current.values_list("pk", "practitioner_id", "team_id"))
 
 
-def _of_memberships(memberships: list[TeamMembership]) -> dict[str, Any]:
+def _of_memberships(memberships: Sequence[MembershipKey]) -> dict[str, Any]:
     """A filter on `membership_id` for these memberships: by their ids when they are few, else by their teams
     (a short `IN` list; the caller drops rows of other memberships of those teams)."""
     if len(memberships) <= FEW_PRACTITIONERS:
@@ -225,10 +301,13 @@ def _of_memberships(memberships: list[TeamMembership]) -> dict[str, Any]:
     return {"membership__team_id__in": sorted({m.team_id for m in memberships})}
 
 
-def _open_cases_by_membership(memberships: list[TeamMembership]) -> dict[int, list[CaseInput]]:
+def _open_cases_by_membership(
+    memberships: list[TeamMembership], case_ids: dict[int, dict[str, int]] | None = None
+) -> dict[int, list[CaseInput]]:
     """The memberships' held open cases as engine inputs, ordered by reference. Read as raw rows (no
     per-value converters: 240,000 cases have over half a million dates), with each distinct date text and
-    flags text turned into a value once; the same values as `case_input` of each case."""
+    flags text turned into a value once; the same values as `case_input` of each case. `case_ids`, when
+    given, receives each membership's cases' ids by reference."""
     pair_to_membership = {(m.practitioner_id, m.team_id): m.pk for m in memberships}
     practitioner_ids = {m.practitioner_id for m in memberships}
     held = Case.objects.filter(
@@ -248,15 +327,27 @@ def _open_cases_by_membership(memberships: list[TeamMembership]) -> dict[int, li
         **{f"{name}_text": Cast(name, TextField()) for name in DATE_FIELDS},
     ).values_list(
         "practitioner_id", "team_id", "reference", "category", "level", "flags_text", "sibling_group",
-        *(f"{name}_text" for name in DATE_FIELDS),
+        *(f"{name}_text" for name in DATE_FIELDS), "pk",
     )  # fmt: skip
     dates, flags = _Dates(), _Flags()
     by_membership: dict[int, list[CaseInput]] = defaultdict(list)
-    for practitioner_id, team_id, reference, category, level, text, group, start, end, release in raw_rows(
-        rows
-    ):
+    for (
+        practitioner_id,
+        team_id,
+        reference,
+        category,
+        level,
+        text,
+        group,
+        start,
+        end,
+        release,
+        pk,
+    ) in raw_rows(rows):
         membership_id = pair_to_membership.get((practitioner_id, team_id))
         if membership_id is not None:
+            if case_ids is not None:
+                case_ids.setdefault(membership_id, {})[reference] = pk
             flag_set, status = flags[text]
             by_membership[membership_id].append(
                 CaseInput(
@@ -313,17 +404,19 @@ def _parsed_flags(text: str | None) -> tuple[str, ...]:
 
 
 def _reports_by_membership(
-    memberships: list[TeamMembership], index: MembershipIndex, on: dt.date, window_days: int
+    memberships: Sequence[MembershipKey], index: MembershipIndex, on: dt.date, window_days: int
 ) -> dict[int, list[ReportInput]]:
     """Completed reports in the window, less those voided (a later extract counted fewer: each void has
     the date, writer and type of the report it cancels; caseload.imports.wmt)."""
     wanted = {m.pk for m in memberships}
+    practitioner_ids = {m.practitioner_id for m in memberships}
     events = CaseEvent.objects.filter(
         kind__in=[EventKind.REPORT_COMPLETED, EventKind.REPORT_VOIDED],
-        practitioner_id__in={m.practitioner_id for m in memberships},
         occurred_on__gt=on - dt.timedelta(days=window_days + 1),
         occurred_on__lte=on,
     ).values_list("kind", "practitioner_id", "case__team_id", "report_type", "occurred_on")
+    if len(practitioner_ids) <= FEW_PRACTITIONERS:  # else every report of the window, theirs kept below
+        events = events.filter(practitioner_id__in=practitioner_ids)
     completed: list[tuple[int, str, dt.date]] = []
     voided: Counter[tuple[int, str, dt.date]] = Counter()
     for kind, practitioner_id, team_id, report_type, occurred_on in events:
@@ -350,7 +443,7 @@ CMS_COLUMNS = (
 
 
 def _cms_contacts(
-    memberships: list[TeamMembership], on: dt.date, window_days: int, past: PastState | None = None
+    memberships: Sequence[MembershipKey], on: dt.date, window_days: int, past: PastState | None = None
 ) -> list[CmsContactInput]:
     """Support contacts in the window done by, or on cases held by, these memberships. Ids are membership
     ids, so points move between the right two workloads."""

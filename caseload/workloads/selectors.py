@@ -40,6 +40,7 @@ class MembershipWorkload:
     membership: TeamMembership
     version: SchemeVersion
     result: WorkloadResult
+    case_ids: dict[str, int] | None = None  # the held cases' ids by reference (not for past dates)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def score_memberships(
     scheme in force are left out (the unit pages say so). `past`: score cases and hours as the history
     records them on that date (for recomputing snapshots) instead of as they are now."""
     by_version: dict[int, tuple[SchemeVersion, list[TeamMembership]]] = {}
-    versions = _versions_by_team({m.team_id: m.team for m in memberships}, on)
+    versions = versions_by_team({m.team_id: m.team.path for m in memberships}, on)
     for m in memberships:
         version = versions[m.team_id]
         if version is not None:
@@ -66,9 +67,11 @@ def score_memberships(
     with collector_paused(len(memberships) >= BULK_SCORING):
         for version, group in by_version.values():
             scheme = domain_scheme(version)
-            people, contacts = practitioner_inputs(scheme, group, on, past)
+            case_ids: dict[int, dict[str, int]] | None = None if past else {}
+            people, contacts = practitioner_inputs(scheme, group, on, past, case_ids)
             for m, result in zip(group, score_practitioners(scheme, people, contacts, on), strict=True):
-                scored[m.pk] = MembershipWorkload(m, version, result)
+                ids = None if case_ids is None else case_ids.get(m.pk, {})
+                scored[m.pk] = MembershipWorkload(m, version, result, ids)
     return [scored[m.pk] for m in memberships if m.pk in scored]
 
 
@@ -88,13 +91,11 @@ def collector_paused(paused: bool) -> Iterator[None]:
             gc.enable()
 
 
-def _versions_by_team(teams: dict[int, OrgUnit], on: dt.date) -> dict[int, SchemeVersion | None]:
-    """`version_for_unit` of many teams at once: the same rule (the team's own assignment, else its nearest
-    ancestor's; that scheme's version in force) with one query for all their assignments and one per scheme,
-    instead of two per team."""
-    chains = {
-        pk: [int(part) for part in team.path.strip("/").split("/") if part] for pk, team in teams.items()
-    }
+def versions_by_team(paths: dict[int, str], on: dt.date) -> dict[int, SchemeVersion | None]:
+    """`version_for_unit` of many teams at once, from their ids and paths: the same rule (the team's own
+    assignment, else its nearest ancestor's; that scheme's version in force) with one query for all their
+    assignments and one per scheme, instead of two per team."""
+    chains = {pk: [int(part) for part in path.strip("/").split("/") if part] for pk, path in paths.items()}
     assignments = {
         a.org_unit_id: a
         for a in SchemeAssignment.objects.current(on)

@@ -9,25 +9,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from caseload.domain.aggregate import aggregate
+from caseload.domain.results import KIND_CASE, KIND_CASE_TOTAL, WorkloadResult
 from caseload.domain.results_json import result_as_dict
 from caseload.domain.staffing import fte
 from caseload.organisations.models import OrgUnit, TeamMembership
 from caseload.schemes.models import SchemeVersion
 from caseload.schemes.services import domain_scheme
 from caseload.workloads.affected import affected_by_scheme_version
+from caseload.workloads.bulk import BulkScores, CaseFingerprint, fingerprint_of_items, score_totalled
 from caseload.workloads.history import past_state
-from caseload.workloads.inputs import current_memberships
+from caseload.workloads.inputs import current_memberships, membership_rows
 from caseload.workloads.models import UnitSnapshot, Workload, WorkloadSnapshot
 from caseload.workloads.selectors import (
     BULK_SCORING,
@@ -40,9 +42,27 @@ from caseload.workloads.snapshot_policy import SnapshotPolicy
 PERCENT_PLACES = Decimal("0.0001")
 FTE_PLACES = Decimal("0.01")
 TOUCH_BATCH = 500  # rows per UPDATE of unchanged workloads
+DAILY_TEAMS = 100  # teams per transaction in the daily run
+STORED_BY_ID = 2000  # up to this many memberships, their stored rows are read by id
 BREAKDOWN_KEYS = ("items", "available_time", "warnings", "remaining_points", "unrounded_points")
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A membership's figures as snapshots need them, however its cases were scored."""
+
+    membership_id: int
+    practitioner_id: int
+    team_path: str
+    version: SchemeVersion
+    result: WorkloadResult
+
+
+def _scored(member: MembershipWorkload) -> Scored:
+    m = member.membership
+    return Scored(m.pk, m.practitioner_id, m.team.path, member.version, member.result)
 
 
 @dataclass(frozen=True)
@@ -63,21 +83,30 @@ def snapshot_policy() -> SnapshotPolicy:
 
 def recalculate(
     memberships: Iterable[TeamMembership | int], on: dt.date | None = None, reason: str = ""
-) -> list[Workload]:
+) -> int:
     """Lock the memberships' rows (in primary-key order, so concurrent writers never deadlock), score them
     on `on` (default today) and store their figures, one revision up. Memberships that are not current or
     whose team has no scheme in force lose their stored figures. Called inside the caller's transaction
-    when there is one, so a concurrent change for the same practitioner waits and then sees this one."""
+    when there is one, so a concurrent change for the same practitioner waits and then sees this one.
+    Returns how many workloads are stored for them.
+
+    From BULK_SCORING memberships on, their cases are first added up by the database
+    (caseload.workloads.bulk) and only those whose figures or case lines changed are scored case by case."""
     ids = sorted({m if isinstance(m, int) else m.pk for m in memberships})
     if not ids:
-        return []
+        return 0
+    on = on or timezone.localdate()
+    bulk = len(ids) >= BULK_SCORING
     # For many memberships, the collector is paused from reading them to storing their figures, not only
-    # while scoring: the tens of thousands of model instances read first cost as much again in collections.
-    with collector_paused(len(ids) >= BULK_SCORING), transaction.atomic():
-        return _store(_score_locked(ids, on or timezone.localdate()), ids, reason)
+    # while scoring: the tens of thousands of values read first cost as much again in collections.
+    with collector_paused(bulk), transaction.atomic():
+        _lock(ids)
+        if bulk:
+            return len(_store_totalled(score_totalled(membership_rows(on, ids), on), ids, on, reason))
+        return len(_store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason))
 
 
-def recalculate_scheme_version(version: SchemeVersion) -> list[Workload]:
+def recalculate_scheme_version(version: SchemeVersion) -> int:
     """Recalculate everyone measured under a version that is in force today (after publishing it)."""
     return recalculate(
         affected_by_scheme_version(version, timezone.localdate()), reason=f"Published {version}"
@@ -88,7 +117,7 @@ def run_daily(
     on: dt.date | None = None, progress: Progress | None = None, policy: SnapshotPolicy | None = None
 ) -> DailyRun:
     """The daily run: recalculate every current membership on `on` (reductions that start or end, reports
-    and contacts leaving their windows, scheme versions starting), one team per transaction, drop the
+    and contacts leaving their windows, scheme versions starting), DAILY_TEAMS teams per transaction, drop the
     figures of memberships that ended, then, on the days the snapshot policy (default: the settings)
     takes them, the day's snapshots from the same scores; finally delete the snapshots older than its
     retention."""
@@ -98,14 +127,16 @@ def run_daily(
     by_team: dict[int, list[int]] = defaultdict(list)
     for pk, team_id in TeamMembership.objects.current(on).order_by("pk").values_list("pk", "team_id"):
         by_team[team_id].append(pk)
-    scored: list[MembershipWorkload] = []
-    for number, (_team, ids) in enumerate(sorted(by_team.items()), start=1):
-        with transaction.atomic():
-            team_scores = _score_locked(ids, on)
-            _store(team_scores, ids, reason=f"Daily run for {on.isoformat()}")
-        scored += team_scores
-        if number % 50 == 0 or number == len(by_team):
-            say(f"Recalculated {number} of {len(by_team)} teams ({len(scored)} workloads)")
+    scored: list[Scored] = []
+    teams = sorted(by_team)
+    for start in range(0, len(teams), DAILY_TEAMS):
+        ids = sorted(pk for team in teams[start : start + DAILY_TEAMS] for pk in by_team[team])
+        with collector_paused(len(ids) >= BULK_SCORING), transaction.atomic():
+            _lock(ids)
+            reason = f"Daily run for {on.isoformat()}"
+            scored += _store_totalled(score_totalled(membership_rows(on, ids), on), ids, on, reason)
+        done = min(start + DAILY_TEAMS, len(teams))
+        say(f"Recalculated {done} of {len(teams)} teams ({len(scored)} workloads)")
     Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
     members = units = 0
     snapshot_day = policy.takes_snapshots_on(on)
@@ -141,7 +172,7 @@ def delete_old_snapshots(on: dt.date, policy: SnapshotPolicy) -> tuple[int, int]
 def take_snapshots(on: dt.date) -> tuple[int, int]:
     """Snapshot every current membership and every org unit above them, scored on `on` from the data as it
     is now. Re-running a date replaces that date's rows. Returns (membership rows, unit rows)."""
-    return _write_snapshots(on, score_memberships(current_memberships(on), on))
+    return _write_snapshots(on, [_scored(m) for m in score_memberships(current_memberships(on), on)])
 
 
 def recompute_snapshots(start: dt.date, end: dt.date, progress: Progress | None = None) -> int:
@@ -154,39 +185,106 @@ def recompute_snapshots(start: dt.date, end: dt.date, progress: Progress | None 
     day, days = start, 0
     while day <= end:
         scored = score_memberships(current_memberships(day), day, past_state(day))
-        members, units = _write_snapshots(day, scored)
+        members, units = _write_snapshots(day, [_scored(m) for m in scored])
         say(f"{day.isoformat()}: {members} workloads, {units} org units")
         day += dt.timedelta(days=1)
         days += 1
     return days
 
 
-def _score_locked(ids: list[int], on: dt.date) -> list[MembershipWorkload]:
-    list(TeamMembership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    return score_memberships(current_memberships(on, membership_ids=ids), on)
+def _lock(ids: list[int]) -> None:
+    """Lock the memberships' rows, in primary-key order (concurrent writers queue rather than deadlock).
+    SQLite has no row locks: its writers take turns for the whole database."""
+    connection = connections[router.db_for_write(TeamMembership)]
+    if not connection.features.has_select_for_update:
+        return
+    table = connection.ops.quote_name(TeamMembership._meta.db_table)
+    with connection.cursor() as cursor:
+        for condition, params in _id_batches(connection, ids):
+            cursor.execute(f"SELECT id FROM {table} WHERE {condition} ORDER BY id FOR UPDATE", params)  # noqa: S608
+
+
+def _id_batches(connection: Any, ids: list[int]) -> Iterator[tuple[str, list[Any]]]:
+    """`id` conditions matching these ids, with their parameters: one array on PostgreSQL, else `IN` lists of
+    TOUCH_BATCH ids (plain SQL: ids need no preparing, and full recalculations pass thousands)."""
+    if connection.vendor == "postgresql":
+        if ids:
+            yield "id = ANY(%s)", [list(ids)]
+        return
+    for start in range(0, len(ids), TOUCH_BATCH):
+        batch = ids[start : start + TOUCH_BATCH]
+        yield f"id IN ({', '.join(['%s'] * len(batch))})", batch
+
+
+def _store_totalled(scores: BulkScores, ids: list[int], on: dt.date, reason: str) -> list[Scored]:
+    """Store figures scored with their cases added up: a membership whose digest (figures and case
+    fingerprint) matches its stored row only records the run; the others, and those the database could
+    not add up, are scored case by case and stored with their full breakdown. Drops the rows of the
+    memberships in `ids` that were not scored. Returns the figures stored, in membership order."""
+    wanted = set(ids)
+    rows = Workload.objects.order_by()
+    if len(ids) <= STORED_BY_ID:  # else every stored row, rather than an `IN` list of thousands of ids
+        rows = rows.filter(membership_id__in=ids)
+    existing = {
+        membership_id: (pk, digest)
+        for membership_id, pk, digest in rows.values_list("membership_id", "pk", "digest")
+        if membership_id in wanted
+    }
+    same: list[int] = []
+    redo = set(scores.case_by_case)
+    for member in scores.totalled:
+        membership_id = member.membership.pk
+        pk, digest = existing.get(membership_id, (None, ""))
+        if pk is not None and digest == _digest(member.version, member.result, member.fingerprint):
+            same.append(pk)
+        else:
+            redo.add(membership_id)
+    rescored = score_memberships(current_memberships(on, membership_ids=sorted(redo)), on) if redo else []
+    now = timezone.now()
+    _write(rescored, reason, now)
+    _touch(same, on=on, now=now, reason=reason[:200])
+    totalled = [
+        Scored(m.membership.pk, m.membership.practitioner_id, m.membership.team_path, m.version, m.result)
+        for m in scores.totalled
+    ]
+    case_by_case = set(scores.case_by_case)
+    stored = totalled + [_scored(m) for m in rescored if m.membership.pk in case_by_case]
+    kept = {member.membership_id for member in stored}
+    gone = [existing[pk][0] for pk in wanted - kept if pk in existing]
+    for start in range(0, len(gone), TOUCH_BATCH):
+        Workload.objects.filter(pk__in=gone[start : start + TOUCH_BATCH]).delete()
+    return sorted(stored, key=lambda member: member.membership_id)
 
 
 def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> list[Workload]:
-    """Upsert the scored memberships' Workload rows, one revision up, and drop the rows of the others.
+    """Upsert the scored memberships' Workload rows, one revision up, and drop the rows of the others."""
+    stored = _write(scored, reason, timezone.now())
+    Workload.objects.filter(membership_id__in=set(ids) - {m.membership.pk for m in scored}).delete()
+    return stored
+
+
+def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> list[Workload]:
+    """Upsert the scored memberships' Workload rows, one revision up.
 
     A row whose figures and breakdown are unchanged (the same `digest`) only records that it was
     recalculated (date, time, reason, revision), several hundred rows per UPDATE; the breakdown JSON is
     built and written only for rows that are new or changed. Returned rows that were not rewritten load
     their breakdown when it is first read."""
-    now = timezone.now()
     reason = reason[:200]
     existing = {
         membership_id: (pk, revision, digest)
-        for membership_id, pk, revision, digest in Workload.objects.filter(membership_id__in=ids).values_list(
-            "membership_id", "pk", "revision", "digest"
-        )
+        for membership_id, pk, revision, digest in Workload.objects.filter(
+            membership_id__in=[m.membership.pk for m in scored]
+        ).values_list("membership_id", "pk", "revision", "digest")
     }
     created: list[Workload] = []
     changed: list[Workload] = []
     unchanged: list[Workload] = []
     for member in scored:
         figures = _figures(member)
-        digest = _digest(member, figures)
+        assert member.case_ids is not None, "stored workloads are scored from the current data"
+        fingerprint = fingerprint_of_items(member.result.items, member.case_ids)
+        digest = _digest(member.version, member.result, fingerprint)
         stamp = {"calculated_for": member.result.on, "calculated_at": now, "reason": reason, "digest": digest}
         pk, revision, old_digest = existing.get(member.membership.pk, (None, 0, ""))
         if pk is not None and digest == old_digest:
@@ -205,16 +303,23 @@ def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> lis
     if changed:
         _update_rows(changed, [*_FIELDS, "revision"])
     _touch([w.pk for w in unchanged], on=scored[0].result.on if scored else None, now=now, reason=reason)
-    Workload.objects.filter(membership_id__in=set(ids) - {m.membership.pk for m in scored}).delete()
     return sorted(created + changed + unchanged, key=lambda w: w.membership_id)
 
 
 def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str) -> None:
     """Record a recalculation that changed nothing: date, time, reason and revision + 1."""
-    for start in range(0, len(pks), TOUCH_BATCH):
-        Workload.objects.filter(pk__in=pks[start : start + TOUCH_BATCH]).update(
-            calculated_for=on, calculated_at=now, reason=reason, revision=F("revision") + 1
-        )
+    connection = connections[router.db_for_write(Workload)]
+    quote = connection.ops.quote_name
+    values = [Workload._meta.get_field(name).get_db_prep_save(value, connection) for name, value in
+              (("calculated_for", on), ("calculated_at", now), ("reason", reason))]  # fmt: skip
+    table = quote(Workload._meta.db_table)
+    assignments = (
+        f"{quote('calculated_for')} = %s, {quote('calculated_at')} = %s, {quote('reason')} = %s, "
+        f"{quote('revision')} = {quote('revision')} + 1"
+    )
+    with connection.cursor() as cursor:
+        for condition, params in _id_batches(connection, pks):
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE {condition}", [*values, *params])  # noqa: S608
 
 
 def _deferred(pk: int, member: MembershipWorkload, revision: int, values: dict[str, Any]) -> Workload:
@@ -233,16 +338,24 @@ def _deferred(pk: int, member: MembershipWorkload, revision: int, values: dict[s
     return workload
 
 
-def _digest(member: MembershipWorkload, figures: dict[str, Any]) -> str:
-    """A fingerprint of what a Workload row shows (figures, every breakdown line, the available-time steps
-    and warnings), cheaper to make than the breakdown's JSON. Equal digests: nothing to rewrite."""
-    result = member.result
+def _digest(version: SchemeVersion, result: WorkloadResult, cases: CaseFingerprint) -> str:
+    """A fingerprint of what a Workload row shows: its figures, the available-time steps, the warnings and
+    every line but the cases' own, and the cases' fingerprint (how many, their points, and which case
+    earns what by which rule: caseload.workloads.bulk). The same whether the cases were scored one by one
+    or added up by the database, so both can tell an unchanged row; cheaper to make than the breakdown's
+    JSON. Equal digests: nothing to rewrite."""
+    figures = _figures_of(version, result)
     parts = [f"{name}={value.pk if name == 'scheme_version' else value}" for name, value in figures.items()]
     parts += [result.scheme_name, result.scheme_version, str(result.unrounded_points)]
-    parts += [str(result.remaining_points), f"{len(result.items)}/{len(result.capacity_steps)}"]
-    parts += [f"{i.kind}\x1f{i.reference}\x1f{i.points}\x1f{i.rule}" for i in result.items]
+    parts += [str(result.remaining_points), str(len(result.capacity_steps))]
+    parts += [
+        f"{i.kind}\x1f{i.reference}\x1f{i.points}\x1f{i.rule}"
+        for i in result.items
+        if i.kind not in (KIND_CASE, KIND_CASE_TOTAL)
+    ]
     parts += [f"{step.label}\x1f{step.value}" for step in result.capacity_steps]
     parts += result.warnings
+    parts.append(f"cases\x1f{cases.count}\x1f{cases.hundredths}\x1f{cases.checksum}")
     return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -267,9 +380,12 @@ def _update_rows(rows: list[Workload], names: list[str]) -> None:
 
 
 def _figures(member: MembershipWorkload) -> dict[str, Any]:
-    result = member.result
+    return _figures_of(member.version, member.result)
+
+
+def _figures_of(version: SchemeVersion, result: WorkloadResult) -> dict[str, Any]:
     return {
-        "scheme_version": member.version,
+        "scheme_version": version,
         "total_points": result.total_points,
         "available_points": result.available_points,
         "workload_percent": result.workload_percent.quantize(PERCENT_PLACES, ROUND_HALF_UP),
@@ -306,17 +422,22 @@ def _breakdown(member: MembershipWorkload) -> dict[str, Any]:
 
 
 @transaction.atomic
-def _write_snapshots(on: dt.date, scored: list[MembershipWorkload]) -> tuple[int, int]:
+def _write_snapshots(on: dt.date, scored: list[Scored]) -> tuple[int, int]:
     now = timezone.now()
     WorkloadSnapshot.objects.filter(on=on).delete()
     UnitSnapshot.objects.filter(on=on).delete()
     WorkloadSnapshot.objects.bulk_create(
-        [WorkloadSnapshot(membership=m.membership, on=on, taken_at=now, **_figures(m)) for m in scored],
+        [
+            WorkloadSnapshot(
+                membership_id=m.membership_id, on=on, taken_at=now, **_figures_of(m.version, m.result)
+            )
+            for m in scored
+        ],
         batch_size=1000,
     )
-    below: dict[int, list[MembershipWorkload]] = defaultdict(list)
+    below: dict[int, list[Scored]] = defaultdict(list)
     for member in scored:
-        for unit_id in member.membership.team.path.strip("/").split("/"):
+        for unit_id in member.team_path.strip("/").split("/"):
             below[int(unit_id)].append(member)
     units = OrgUnit.objects.in_bulk(list(below))
     UnitSnapshot.objects.bulk_create(
@@ -326,9 +447,7 @@ def _write_snapshots(on: dt.date, scored: list[MembershipWorkload]) -> tuple[int
     return len(scored), len(units)
 
 
-def _unit_snapshot(
-    unit: OrgUnit, on: dt.date, now: dt.datetime, members: list[MembershipWorkload]
-) -> UnitSnapshot:
+def _unit_snapshot(unit: OrgUnit, on: dt.date, now: dt.datetime, members: list[Scored]) -> UnitSnapshot:
     """Sum then divide (the engine's `aggregate`); the RAG band only when one scheme version applies."""
     versions = {m.version.pk: m.version for m in members}
     schemes = {pk: domain_scheme(version) for pk, version in versions.items()}
@@ -346,7 +465,7 @@ def _unit_snapshot(
         rag=total.rag.code if single else "",
         rag_name=total.rag.name if single else "",
         memberships=len(members),
-        headcount=len({m.membership.practitioner_id for m in members}),
+        headcount=len({m.practitioner_id for m in members}),
         fte=total_fte.quantize(FTE_PLACES, ROUND_HALF_UP),
         rag_counts=dict(sorted(Counter(m.result.rag.code for m in members).items())),
         over_red=sum(1 for m in members if m.result.rag == schemes[m.version.pk].rag[-1]),

@@ -1,0 +1,218 @@
+"""Many memberships at once: cases added up by the database (caseload.workloads.bulk) give the very figures
+and digests that scoring case by case gives, so a full recalculation stores the same rows either way and
+rewrites exactly the rows whose figures or case lines changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from caseload.cases.models import Case, EventKind
+from caseload.cases.tests.factories import CaseEventFactory, CaseFactory
+from caseload.organisations.models import TeamMembership
+from caseload.organisations.tests.factories import ReductionFactory
+from caseload.schemes.models import Scheme, SchemeAssignment
+from caseload.schemes.services import install_presets
+from caseload.workloads import bulk, services
+from caseload.workloads.bulk import fingerprint_of_items, score_totalled
+from caseload.workloads.inputs import current_memberships, membership_rows
+from caseload.workloads.models import Workload
+from caseload.workloads.selectors import score_memberships
+from caseload.workloads.services import _digest, recalculate
+from caseload.workloads.tests.fixtures import officer
+
+pytestmark = pytest.mark.django_db
+
+ON = dt.date(2026, 3, 16)  # the frozen clock's day
+FLAG_SETS = [[], ["warrant"], ["inactive"], ["interpreter"], ["court", "travel"], ["dormant"], ["complexity"]]
+
+
+def _dates(rng: random.Random) -> dict[str, dt.date | None]:
+    """Case dates around the spread-activity windows: started in the last weeks or long ago, ending or due
+    for release soon or late, or without a date."""
+
+    def day(*offsets: int) -> dt.date | None:
+        offset = rng.choice([*offsets, None])
+        return None if offset is None else ON + dt.timedelta(days=offset)
+
+    return {
+        "start_date": day(-3, -20, -83, -84, -85, -400),
+        "expected_end_date": day(1, 27, 28, 29, 200, 0),
+        "expected_release_date": day(2, 28, 29, 300),
+    }
+
+
+@pytest.fixture
+def mixed(org, frozen_now):
+    """Three teams under three schemes: probation-2022 (activities with spread ones, and a status it does not
+    know), probation-wmt-legacy (direct weights and flag keep-%), children-services (modifiers, statuses and
+    sibling groups); members with random cases, reports, support contacts and reductions."""
+    install_presets()
+    for unit, code in ((org.team, "probation-2022"), (org.team_b, "probation-wmt-legacy"),
+                       (org.other_team, "children-services")):  # fmt: skip
+        SchemeAssignment.objects.create(
+            org_unit=unit, scheme=Scheme.objects.get(code=code), effective_from=dt.date(2024, 4, 1)
+        )
+    rng = random.Random(20261203)
+    plans = [
+        (org.team, "PO", ["community", "licence", "custody", "unknown"], ["A3", "B1", "C2", "D0", "untiered", ""]),
+        (org.team_b, "PO", ["community", "licence", "custody"], ["A3", "B1", "C2", "D0", "untiered", "Z9"]),
+        (org.other_team, "SW", ["child-in-need", "child-protection", "looked-after-child", "care-leaver"],
+         ["level-1", "level-2", "level-3"]),
+    ]  # fmt: skip
+    members: list[TeamMembership] = []
+    for team, grade, categories, levels in plans:
+        team_members = [officer(team, grade=grade) for _ in range(4)]
+        members += team_members
+        for index, member in enumerate(team_members):
+            for _ in range(rng.randint(0, 9) if index else 0):  # the first holds nothing
+                CaseFactory(
+                    team=team,
+                    practitioner=member.practitioner,
+                    category=rng.choice(categories),
+                    level=rng.choice(levels),
+                    flags=rng.choice(FLAG_SETS),
+                    sibling_group=rng.choice(["", "", "FAM-1", "FAM-2"]) if index == 3 else "",
+                    **_dates(rng),
+                )
+        held = Case.objects.filter(team=team, practitioner__isnull=False).order_by("pk")
+        if team != org.other_team:
+            for case, member in zip(held[:3], team_members[1:], strict=False):
+                CaseEventFactory(
+                    case=case, kind=EventKind.REPORT_COMPLETED, report_type="court_standard",
+                    practitioner=member.practitioner, occurred_on=ON - dt.timedelta(days=rng.randint(0, 40)),
+                )  # fmt: skip
+                CaseEventFactory(
+                    case=case, kind=EventKind.CMS_CONTACT,
+                    contact_type="CMS40" if team == org.team else "CMS03",
+                    practitioner=team_members[0].practitioner, occurred_on=ON - dt.timedelta(days=2),
+                )  # fmt: skip
+        ReductionFactory(membership=team_members[2], hours=Decimal("7.4"))
+    return members
+
+
+def test_cases_added_up_by_the_database_give_the_figures_and_digests_of_scoring_case_by_case(mixed):
+    scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
+    by_case = {m.membership.pk: m for m in score_memberships(current_memberships(ON), ON)}
+
+    assert {t.membership.pk for t in scores.totalled} | set(scores.case_by_case) == set(by_case)
+    compared = 0
+    for totalled in scores.totalled:
+        one_by_one = by_case[totalled.membership.pk]
+        fingerprint = fingerprint_of_items(one_by_one.result.items, one_by_one.case_ids or {})
+        assert totalled.fingerprint == fingerprint
+        for name in ("total_points", "unrounded_points", "available_points", "workload_percent", "rag",
+                     "case_count", "warnings", "capacity_steps", "remaining_points"):  # fmt: skip
+            assert getattr(totalled.result, name) == getattr(one_by_one.result, name), name
+        assert _digest(totalled.version, totalled.result, totalled.fingerprint) == _digest(
+            one_by_one.version, one_by_one.result, fingerprint
+        )
+        compared += 1
+    assert compared >= 9
+    # Warnings of cases the scheme cannot score are worded as when scoring case by case.
+    assert any(w.startswith("case ") for t in scores.totalled for w in t.result.warnings)
+    # Sibling groups are shared case by case (children-services): their holder is left to that path.
+    siblings = {m.pk for m in mixed if m.team.code == "SOUTH-T"}
+    assert set(scores.case_by_case) <= siblings and scores.case_by_case
+
+
+def _rows() -> dict[int, tuple]:
+    return {
+        w.membership_id: (w.total_points, w.available_points, w.workload_percent, w.case_count, w.digest,
+                          w.breakdown, w.scheme_version_id)
+        for w in Workload.objects.all()
+    }  # fmt: skip
+
+
+def test_a_full_recalculation_stores_the_rows_scoring_each_membership_alone_stores(mixed, monkeypatch):
+    for member in mixed:
+        recalculate([member])
+    alone = _rows()
+    Workload.objects.all().delete()
+
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    assert recalculate(mixed) == len(alone)
+
+    assert _rows() == alone
+
+
+def test_too_many_kinds_of_case_are_scored_case_by_case_with_the_same_result(mixed, monkeypatch):
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    recalculate(mixed)
+    before = _rows()
+    monkeypatch.setattr(bulk, "MAX_KINDS", 1)
+    bulk.forget_kinds()  # else the kinds scored above are known, and need not be read again
+
+    scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
+    assert not scores.totalled and len(scores.case_by_case) == len(mixed)
+    Workload.objects.all().delete()
+    recalculate(mixed)
+    assert _rows() == before
+
+
+def test_unchanged_rows_only_record_the_run_and_changed_ones_are_rewritten(mixed, monkeypatch):
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    recalculate(mixed)
+    Workload.objects.update(breakdown={"marker": "left alone"})
+    first = {w.membership_id: w for w in Workload.objects.all()}
+
+    # Two officers of the direct scheme swap one case each of the same kind, behind the services' back:
+    # their totals stay the same, but their case lines change.
+    a, b = [m for m in mixed if m.team.code == "NORTH-B"][1:3]
+    case_a, case_b = (CaseFactory(team=m.team, practitioner=m.practitioner, level="B1") for m in (a, b))
+    recalculate(mixed)
+    Workload.objects.update(breakdown={"marker": "left alone"})
+    totals = dict(Workload.objects.values_list("membership_id", "total_points"))
+    Case.objects.filter(pk=case_a.pk).update(practitioner=b.practitioner)
+    Case.objects.filter(pk=case_b.pk).update(practitioner=a.practitioner)
+
+    with time_machine.travel(dt.datetime(2026, 3, 16, 15, 0, tzinfo=dt.UTC), tick=False):
+        recalculate(mixed, reason="Full run")
+
+    after = {w.membership_id: w for w in Workload.objects.all()}
+    rewritten = {pk for pk, w in after.items() if w.breakdown != {"marker": "left alone"}}
+    assert rewritten == {a.pk, b.pk}
+    for pk in (a.pk, b.pk):
+        assert after[pk].total_points == totals[pk]  # the same points, from another case
+        references = {i["reference"] for i in after[pk].breakdown["items"] if i["kind"] == "case"}
+        assert (case_a.reference in references) == (pk == b.pk)
+    assert all(w.reason == "Full run" and w.revision == first[pk].revision + 2 for pk, w in after.items())
+
+
+def test_a_date_that_moves_a_spread_activity_out_of_its_window_rewrites_the_row(mixed, monkeypatch):
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    member = next(m for m in mixed if m.team.code == "NORTH-A")
+    CaseFactory(team=member.team, practitioner=member.practitioner, category="community", level="A3",
+                start_date=ON - dt.timedelta(days=83))  # fmt: skip
+    recalculate(mixed)
+    before = {w.membership_id: w for w in Workload.objects.all()}
+
+    later = ON + dt.timedelta(days=2)  # the induction's 12 weeks are over for that case
+    recalculate(mixed, on=later)
+
+    after = {w.membership_id: w for w in Workload.objects.all()}
+    assert after[member.pk].total_points < before[member.pk].total_points
+    assert after[member.pk].calculated_for == later
+    by_case = score_memberships(current_memberships(later, membership_ids=[member.pk]), later)[0]
+    assert after[member.pk].total_points == by_case.result.total_points
+
+
+def test_a_kind_of_case_not_seen_before_is_read_and_scored_when_the_others_are_known(mixed, monkeypatch):
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    bulk.forget_kinds()
+    recalculate(mixed)  # every kind held so far is now known
+    member = next(m for m in mixed if m.team.code == "NORTH-B")
+    CaseFactory(team=member.team, practitioner=member.practitioner, category="licence", level="A1",
+                flags=["warrant", "young_adult"])  # fmt: skip
+
+    scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
+
+    [one_by_one] = score_memberships(current_memberships(ON, membership_ids=[member.pk]), ON)
+    [totalled] = [t for t in scores.totalled if t.membership.pk == member.pk]
+    assert totalled.result.total_points == one_by_one.result.total_points
+    assert totalled.fingerprint == fingerprint_of_items(one_by_one.result.items, one_by_one.case_ids or {})
+    assert member.pk not in scores.case_by_case
