@@ -123,20 +123,32 @@ def score_totalled(rows: Sequence[MembershipRow], on: dt.date) -> BulkScores:
         version = versions[row.team_id]
         if version is not None:
             groups.setdefault(version.pk, (version, []))[1].append(row)
-    totalled: list[TotalledWorkload] = []
     case_by_case: list[int] = []
+    schemes: dict[int, Scheme] = {}
+    countable: list[MembershipRow] = []
+    totals: dict[int, CaseTotal] = {}
+    fingerprints: dict[int, CaseFingerprint] = {}
     for version, group in groups.values():
-        scheme = domain_scheme(version)
-        fingerprints, warnings, unsure = _case_fingerprints(scheme, group, on)
-        countable = [row for row in group if row.pk not in unsure]
+        scheme = schemes[version.pk] = domain_scheme(version)
+        found, warnings, unsure = _case_fingerprints(scheme, group, on)
+        fingerprints |= found
+        countable += [row for row in group if row.pk not in unsure]
         case_by_case += sorted(unsure)
-        totals = {
+        totals |= {
             pk: CaseTotal(f.count, Decimal(f.hundredths).scaleb(-2), warnings.get(pk, ()))
-            for pk, f in fingerprints.items()
+            for pk, f in found.items()
         }
-        people, contacts = totals_inputs(scheme, countable, totals, on)
-        none = CaseFingerprint(0, 0, 0)
-        for row, result in zip(countable, score_practitioners(scheme, people, contacts, on), strict=True):
+    # Everyone's other inputs in one go; each scheme's engine then scores its own memberships.
+    people, contacts = totals_inputs(list(schemes.values()), countable, totals, on)
+    person = {row.pk: (row, inputs) for row, inputs in zip(countable, people, strict=True)}
+    none = CaseFingerprint(0, 0, 0)
+    totalled: list[TotalledWorkload] = []
+    for version, group in groups.values():
+        members = [person[row.pk] for row in group if row.pk in person]
+        ids = {p.id for _, p in members}
+        theirs = [c for c in contacts if c.performed_by in ids or c.case_holder in ids]
+        results = score_practitioners(schemes[version.pk], [p for _, p in members], theirs, on)
+        for (row, _), result in zip(members, results, strict=True):
             totalled.append(TotalledWorkload(row, version, result, fingerprints.get(row.pk, none)))
     return BulkScores(totalled, case_by_case)
 
@@ -302,31 +314,44 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
     )
     points, mark, warned = (f"k.{q(n)}" for n in ("points", "mark", "warned"))
     names = f"{q('kind')}, {q('points')}, {q('mark')}, {q('warned')}"
-    if connection.vendor == "postgresql":
-        # Four array parameters rather than four per kind (PostgreSQL hashes the list for the join).
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # Four array parameters rather than four per kind; hashed for the join (`_hash_join_only`).
         kinds_sql = "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::int[])"
-        kinds_params = [list(column) for column in zip(*((k, *v[:3]) for k, v in kinds.items()), strict=True)]
+        # The numbers as array texts: the driver would dump them one by one.
+        texts, *numbers = zip(*((key, *value[:3]) for key, value in kinds.items()), strict=True)
+        kinds_params = [list(texts), *("{" + ",".join(map(str, column)) + "}" for column in numbers)]
+        join, char = "string_agg", "chr"
     else:
         # SQLite indexes a materialised list on the fly for the join.
         kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(kinds))
-        kinds_params = [value for kind, found in kinds.items() for value in (kind, *found[:3])]
-    materialized = "MATERIALIZED " if connection.vendor == "sqlite" else ""
+        kinds_params = [value for key, found in kinds.items() for value in (key, *found[:3])]
+        join, char = "group_concat", "char"
     # The (reference, kind) of each case of a kind that warns, for its warning's words (rare: nulls else).
-    join, char = ("string_agg", "chr") if connection.vendor == "postgresql" else ("group_concat", "char")
     warned_cases = (
         f"{join}(CASE WHEN {warned} = 1 THEN {reference} || {char}({ord(UNIT_SEPARATOR)}) || {kind} END, "
         f"{char}({ord(RECORD_SEPARATOR)}))"
     )
     sql = (
-        f"WITH kinds ({names}) AS {materialized}({kinds_sql}) "  # noqa: S608 - placeholders and names
+        f"WITH kinds ({names}) AS {'' if postgresql else 'MATERIALIZED '}({kinds_sql}) "  # noqa: S608
         f"SELECT {holder}, {team}, COUNT(*), COALESCE(SUM({points}), 0), "
         f"COALESCE(SUM((({case_id} %% {ID_MODULUS}) + 1) * {mark}), 0), "
         f"SUM(CASE WHEN {points} IS NULL THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {group} <> '' THEN 1 ELSE 0 END), {warned_cases} "
-        f"FROM ({inner_sql}) c LEFT JOIN kinds k ON k.{q('kind')} = c.{q('kind')} "
+        f"FROM ({inner_sql}) c LEFT JOIN kinds k ON k.{q('kind')} = {kind} "
         f"GROUP BY {holder}, {team}"
     )
-    params = [*kinds_params, *inner_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if postgresql:
+            _hash_join_only(cursor)
+        cursor.execute(sql, [*kinds_params, *inner_params])
         return cursor.fetchall()
+
+
+def _hash_join_only(cursor: Any) -> None:
+    """PostgreSQL cannot tell how many cases match a kind on a computed key: it guesses millions of rows,
+    then sorts a quarter of a million cases to merge them with the kinds and compiles the plan (JIT), which
+    takes a second or more, where hashing the few thousand kinds takes a fraction of that. For the rest of
+    the caller's transaction only (a recalculation always runs in one)."""
+    cursor.execute("SET LOCAL enable_mergejoin = off")
+    cursor.execute("SET LOCAL jit = off")

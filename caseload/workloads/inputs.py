@@ -226,14 +226,19 @@ def practitioner_inputs(
 
 
 def totals_inputs(
-    scheme: Scheme, rows: Sequence[MembershipRow], totals: dict[int, CaseTotal], on: dt.date
+    schemes: Sequence[Scheme], rows: Sequence[MembershipRow], totals: dict[int, CaseTotal], on: dt.date
 ) -> tuple[list[PractitionerInput], list[CmsContactInput]]:
     """The engine's inputs for memberships whose open cases were already counted (`totals`, by membership
-    id; none means no case): as `practitioner_inputs`, with a `CaseTotal` in place of the cases."""
-    index = _index_for({m.practitioner_id for m in rows}, on)
+    id; none means no case): as `practitioner_inputs`, with a `CaseTotal` in place of the cases. Reports
+    and support contacts are read for the longest window of `schemes` (the schemes of these memberships):
+    the engine keeps those inside each scheme's own window."""
+    practitioner_ids = {m.practitioner_id for m in rows}
+    index = _index_for(practitioner_ids, on)
+    everyone = index if len(practitioner_ids) > FEW_PRACTITIONERS else None  # then it holds everyone's
     reductions = _reductions_by_membership(rows)
     extras = _responsibilities_by_membership(rows, on)
-    reports = _reports_by_membership(rows, index, on, scheme.court_reports.window_days)
+    report_days = max((scheme.court_reports.window_days for scheme in schemes), default=0)
+    reports = _reports_by_membership(rows, index, on, report_days)
     none = CaseTotal(0, Decimal("0.00"))
     people = [
         PractitionerInput(
@@ -248,7 +253,8 @@ def totals_inputs(
         )
         for m in rows
     ]
-    return people, _cms_contacts(rows, on, scheme.cms.window_days)
+    cms_days = max((scheme.cms.window_days for scheme in schemes), default=0)
+    return people, _cms_contacts(rows, on, cms_days, index=everyone)
 
 
 def _reductions_by_membership(memberships: Sequence[MembershipKey]) -> dict[int, tuple[ReductionInput, ...]]:
@@ -443,7 +449,11 @@ CMS_COLUMNS = (
 
 
 def _cms_contacts(
-    memberships: Sequence[MembershipKey], on: dt.date, window_days: int, past: PastState | None = None
+    memberships: Sequence[MembershipKey],
+    on: dt.date,
+    window_days: int,
+    past: PastState | None = None,
+    index: MembershipIndex | None = None,
 ) -> list[CmsContactInput]:
     """Support contacts in the window done by, or on cases held by, these memberships. Ids are membership
     ids, so points move between the right two workloads."""
@@ -482,7 +492,8 @@ def _cms_contacts(
             or (row[6] in held_set if held_set is not None else row[4] in practitioner_ids)
         ]
     rows = [(*row[:4], *past.last_holder(row[6], row[4], row[5])) if past else row[:6] for row in events]
-    index = _index_for({row[3] for row in rows} | {row[4] for row in rows if row[4]}, on)
+    if index is None:  # given: every current membership's, already read
+        index = _index_for({row[3] for row in rows} | {row[4] for row in rows if row[4]}, on)
     contacts = []
     for contact_type, occurred_on, reference, doer_id, holder_id, team_id in rows:
         doer = index.membership_id(doer_id, team_id) if doer_id else None
