@@ -21,9 +21,15 @@ Timed, wall clock (`time.perf_counter()`), best and median of --repeats runs:
   the recalculation reads them, report and support-contact events in the schemes' windows, scheme
   assignments) as plain value tuples, with no model instances and no scoring;
 * score: `score_memberships(current_memberships(on), on)`, every current membership scored from the
-  database with its full breakdown (nothing stored);
+  database case by case, with its full breakdown (nothing stored);
+* score with cases added up: `score_totalled(...)`, every current membership scored with its held cases'
+  points added up by the database (caseload.workloads.bulk), figures and case fingerprints only (nothing
+  stored): what a full recalculation does before it stores;
 * recalculate: `recalculate(every current membership)`, the workloads service in one transaction (lock,
-  score, store every Workload row with its breakdown); the first run creates the rows, later runs update them;
+  score, store); the first run creates every row with its breakdown (scored case by case, as nothing is
+  stored yet), later runs find most rows unchanged and only record the run on them. "cold": the kinds of
+  case scored by earlier runs are forgotten first, as in the first full recalculation of a new process;
+  the plain runs know them (a long-running worker's daily run, an import);
 * daily run: `run_daily()` once (a transaction per team, then the day's snapshots);
 * events: --events events on random held cases through `record_case_event` (level changes, completed reports
   and support contacts in turn, as benchmarks/bench_events.py), each call timed to its commit.
@@ -60,6 +66,7 @@ import django
 django.setup()
 
 from bench_events import time_events  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import TextField  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
@@ -70,7 +77,8 @@ from caseload.domain.results_json import result_as_dict  # noqa: E402
 from caseload.organisations.models import Reduction, Responsibility, TeamMembership  # noqa: E402
 from caseload.schemes.models import SchemeAssignment, SchemeVersion  # noqa: E402
 from caseload.schemes.services import domain_scheme  # noqa: E402
-from caseload.workloads.inputs import current_memberships  # noqa: E402
+from caseload.workloads.bulk import forget_kinds, score_totalled  # noqa: E402
+from caseload.workloads.inputs import current_memberships, membership_rows  # noqa: E402
 from caseload.workloads.selectors import MembershipWorkload, score_memberships  # noqa: E402
 from caseload.workloads.services import recalculate, run_daily  # noqa: E402
 
@@ -195,7 +203,8 @@ def main() -> None:
     on = timezone.localdate()
     name = connection.settings_dict["NAME"]
     print(
-        f"{connection.vendor} ({name}), Python {platform.python_version()}, {os.cpu_count()} CPUs, on {on}; "
+        f"{connection.vendor} ({name}), Python {platform.python_version()}, {os.cpu_count()} CPUs, on {on}, "
+        f"DEBUG={settings.DEBUG}; "
         f"{TeamMembership.objects.current(on).count():,} current memberships, "
         f"{Case.objects.open().count():,} open cases, {CaseEvent.objects.count():,} events"
     )
@@ -211,7 +220,19 @@ def main() -> None:
     print(f"  {len(scored):,} workloads scored; results digest {digest(scored)}")
     del scored
     ids = list(TeamMembership.objects.current(on).values_list("pk", flat=True))
+    totalled = timed(
+        "score with cases added up (no store)",
+        lambda: (forget_kinds(), score_totalled(membership_rows(on, ids), on))[1],
+        args.repeats,
+    )
+    print(f"  {len(totalled.totalled):,} added up, {len(totalled.case_by_case):,} left to score case by case")
+    del totalled
     timed("recalculate() all: create rows", lambda: recalculate(ids, on, "benchmark"), 1)
+    timed(
+        "recalculate() all: update, cold",
+        lambda: (forget_kinds(), recalculate(ids, on, "benchmark")),
+        args.repeats,
+    )
     timed("recalculate() all: update rows", lambda: recalculate(ids, on, "benchmark"), args.repeats)
     if not args.no_daily:
         timed("run_daily() incl. snapshots", lambda: run_daily(on), 1)

@@ -48,7 +48,13 @@ from caseload.domain.values import CaseTotal
 from caseload.domain.weighting.activity import has_spread_activities, spread_bounds
 from caseload.schemes.models import SchemeVersion
 from caseload.schemes.services import domain_scheme
-from caseload.workloads.inputs import CASE_INPUT_FIELDS, MembershipRow, case_values_input, totals_inputs
+from caseload.workloads.inputs import (
+    CASE_INPUT_FIELDS,
+    MembershipIndex,
+    MembershipRow,
+    case_values_input,
+    totals_inputs,
+)
 from caseload.workloads.selectors import versions_by_team
 
 #: Beyond this many kinds of held case under one scheme version, its memberships are scored case by case
@@ -114,9 +120,13 @@ def fingerprint_of_items(items: Iterable[BreakdownItem], case_ids: dict[str, int
     return CaseFingerprint(count, hundredths, checksum)
 
 
-def score_totalled(rows: Sequence[MembershipRow], on: dt.date) -> BulkScores:
+def score_totalled(
+    rows: Sequence[MembershipRow], on: dt.date, everyone: Sequence[MembershipRow] | None = None
+) -> BulkScores:
     """Score these memberships on `on` with their cases added up by the database, each under its team's
-    scheme version; memberships whose team has no scheme in force are in neither list."""
+    scheme version; memberships whose team has no scheme in force are in neither list. `everyone`: every
+    current membership, when the caller has read them (work on a case counts in the membership of the
+    case's team: `MembershipIndex`)."""
     versions = versions_by_team({row.team_id: row.team_path for row in rows}, on)
     groups: dict[int, tuple[SchemeVersion, list[MembershipRow]]] = {}
     for row in rows:
@@ -139,7 +149,12 @@ def score_totalled(rows: Sequence[MembershipRow], on: dt.date) -> BulkScores:
             for pk, f in found.items()
         }
     # Everyone's other inputs in one go; each scheme's engine then scores its own memberships.
-    people, contacts = totals_inputs(list(schemes.values()), countable, totals, on)
+    index = (
+        None
+        if everyone is None
+        else MembershipIndex.from_rows((m.pk, m.practitioner_id, m.team_id) for m in everyone)
+    )
+    people, contacts = totals_inputs(list(schemes.values()), countable, totals, on, index)
     person = {row.pk: (row, inputs) for row, inputs in zip(countable, people, strict=True)}
     none = CaseFingerprint(0, 0, 0)
     totalled: list[TotalledWorkload] = []

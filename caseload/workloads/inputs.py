@@ -84,12 +84,12 @@ class MembershipRow(NamedTuple):
     team_path: str
 
 
-def membership_rows(on: dt.date, membership_ids: Iterable[int]) -> list[MembershipRow]:
-    """These memberships, when current on `on`, as `MembershipRow`s in id order. For many ids, every current
-    membership is read and the wanted ones kept (no `IN` list of thousands of ids)."""
-    wanted = set(membership_ids)
+def membership_rows(on: dt.date, membership_ids: Iterable[int] | None = None) -> list[MembershipRow]:
+    """These memberships (default: all), when current on `on`, as `MembershipRow`s in id order. For many
+    ids, every current membership is read and the wanted ones kept (no `IN` list of thousands of ids)."""
+    wanted = None if membership_ids is None else set(membership_ids)
     current = TeamMembership.objects.current(on)
-    if len(wanted) <= FEW_PRACTITIONERS:
+    if wanted is not None and len(wanted) <= FEW_PRACTITIONERS:
         current = current.filter(pk__in=wanted)
     rows = current.order_by("pk").values_list(
         "pk", "practitioner_id", "team_id", "contracted_hours", "practitioner__first_name",
@@ -98,7 +98,7 @@ def membership_rows(on: dt.date, membership_ids: Iterable[int]) -> list[Membersh
     return [
         MembershipRow(pk, practitioner_id, team_id, hours, f"{first} {last}".strip(), grade or "", path)
         for pk, practitioner_id, team_id, hours, first, last, grade, path in rows
-        if pk in wanted
+        if wanted is None or pk in wanted
     ]
 
 
@@ -226,15 +226,23 @@ def practitioner_inputs(
 
 
 def totals_inputs(
-    schemes: Sequence[Scheme], rows: Sequence[MembershipRow], totals: dict[int, CaseTotal], on: dt.date
+    schemes: Sequence[Scheme],
+    rows: Sequence[MembershipRow],
+    totals: dict[int, CaseTotal],
+    on: dt.date,
+    index: MembershipIndex | None = None,
 ) -> tuple[list[PractitionerInput], list[CmsContactInput]]:
     """The engine's inputs for memberships whose open cases were already counted (`totals`, by membership
     id; none means no case): as `practitioner_inputs`, with a `CaseTotal` in place of the cases. Reports
     and support contacts are read for the longest window of `schemes` (the schemes of these memberships):
-    the engine keeps those inside each scheme's own window."""
+    the engine keeps those inside each scheme's own window. `index`: every current membership's, when the
+    caller has them (else read here)."""
     practitioner_ids = {m.practitioner_id for m in rows}
-    index = _index_for(practitioner_ids, on)
-    everyone = index if len(practitioner_ids) > FEW_PRACTITIONERS else None  # then it holds everyone's
+    if index is None:
+        index = _index_for(practitioner_ids, on)
+        everyone = index if len(practitioner_ids) > FEW_PRACTITIONERS else None  # then it holds everyone's
+    else:
+        everyone = index
     reductions = _reductions_by_membership(rows)
     extras = _responsibilities_by_membership(rows, on)
     report_days = max((scheme.court_reports.window_days for scheme in schemes), default=0)

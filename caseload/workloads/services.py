@@ -102,7 +102,10 @@ def recalculate(
     with collector_paused(bulk), transaction.atomic():
         _lock(ids)
         if bulk:
-            return len(_store_totalled(score_totalled(membership_rows(on, ids), on), ids, on, reason))
+            everyone = membership_rows(on)
+            wanted = set(ids)
+            rows = [row for row in everyone if row.pk in wanted]
+            return len(_store_totalled(score_totalled(rows, on, everyone), ids, on, reason))
         return len(_store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason))
 
 
@@ -134,7 +137,10 @@ def run_daily(
         with collector_paused(len(ids) >= BULK_SCORING), transaction.atomic():
             _lock(ids)
             reason = f"Daily run for {on.isoformat()}"
-            scored += _store_totalled(score_totalled(membership_rows(on, ids), on), ids, on, reason)
+            everyone = membership_rows(on)  # read once locked: hours changed meanwhile are seen
+            wanted = set(ids)
+            rows = [row for row in everyone if row.pk in wanted]
+            scored += _store_totalled(score_totalled(rows, on, everyone), ids, on, reason)
         done = min(start + DAILY_TEAMS, len(teams))
         say(f"Recalculated {done} of {len(teams)} teams ({len(scored)} workloads)")
     Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
