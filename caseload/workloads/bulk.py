@@ -250,7 +250,10 @@ def _remember(
     known = _known_kinds(scheme, bounds, on)
     merged = {**known, **found} if len(known) + len(found) <= MAX_KINDS else dict(found)
     if len(_KNOWN) >= _KNOWN_SCHEMES:
-        _KNOWN.pop(next(iter(_KNOWN)), None)
+        try:  # the oldest entry (another thread may change the mapping meanwhile: then forget them all)
+            _KNOWN.pop(next(iter(_KNOWN)), None)
+        except (RuntimeError, StopIteration):
+            _KNOWN.clear()
     _KNOWN[_known_key(scheme, bounds, on)] = (scheme, merged)
     return merged
 
@@ -357,16 +360,23 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
         f"GROUP BY {holder}, {team}"
     )
     with connection.cursor() as cursor:
-        if postgresql:
-            _hash_join_only(cursor)
-        cursor.execute(sql, [*kinds_params, *inner_params])
-        return cursor.fetchall()
+        before = _hash_join_only(cursor) if postgresql else None
+        try:
+            cursor.execute(sql, [*kinds_params, *inner_params])
+            return cursor.fetchall()
+        finally:
+            if before is not None:  # the settings in force before, for the rest of the transaction
+                cursor.execute(
+                    "SELECT set_config('enable_mergejoin', %s, true), set_config('jit', %s, true)", before
+                )
 
 
-def _hash_join_only(cursor: Any) -> None:
+def _hash_join_only(cursor: Any) -> list[str]:
     """PostgreSQL cannot tell how many cases match a kind on a computed key: it guesses millions of rows,
     then sorts a quarter of a million cases to merge them with the kinds and compiles the plan (JIT), which
-    takes a second or more, where hashing the few thousand kinds takes a fraction of that. For the rest of
-    the caller's transaction only (a recalculation always runs in one)."""
-    cursor.execute("SET LOCAL enable_mergejoin = off")
-    cursor.execute("SET LOCAL jit = off")
+    takes a second or more, where hashing the few thousand kinds takes a fraction of that. Local to the
+    caller's transaction (a recalculation always runs in one); returns the settings before, to restore."""
+    cursor.execute("SELECT current_setting('enable_mergejoin'), current_setting('jit')")
+    before = list(cursor.fetchone())
+    cursor.execute("SELECT set_config('enable_mergejoin', 'off', true), set_config('jit', 'off', true)")
+    return before

@@ -216,3 +216,16 @@ def test_a_kind_of_case_not_seen_before_is_read_and_scored_when_the_others_are_k
     assert totalled.result.total_points == one_by_one.result.total_points
     assert totalled.fingerprint == fingerprint_of_items(one_by_one.result.items, one_by_one.case_ids or {})
     assert member.pk not in scores.case_by_case
+
+
+@pytest.mark.postgres
+def test_the_planner_settings_changed_for_the_join_are_back_after_it(mixed, monkeypatch):
+    """The join's planner settings (merge joins and JIT off) last for that query only."""
+    from django.db import connection, transaction
+
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+        recalculate(mixed)
+        cursor.execute("SELECT current_setting('enable_mergejoin'), current_setting('jit')")
+        assert cursor.fetchone() == ("on", "on")
