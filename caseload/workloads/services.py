@@ -106,7 +106,7 @@ def recalculate(
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
             return len(_store_totalled(score_totalled(rows, on, everyone), ids, on, reason))
-        return len(_store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason))
+        return _store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason)
 
 
 def recalculate_scheme_version(version: SchemeVersion) -> int:
@@ -262,20 +262,20 @@ def _store_totalled(scores: BulkScores, ids: list[int], on: dt.date, reason: str
     return sorted(stored, key=lambda member: member.membership_id)
 
 
-def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> list[Workload]:
-    """Upsert the scored memberships' Workload rows, one revision up, and drop the rows of the others."""
-    stored = _write(scored, reason, timezone.now())
+def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> int:
+    """Upsert the scored memberships' Workload rows, one revision up, and drop the rows of the others.
+    Returns how many rows are stored."""
+    _write(scored, reason, timezone.now())
     Workload.objects.filter(membership_id__in=set(ids) - {m.membership.pk for m in scored}).delete()
-    return stored
+    return len(scored)
 
 
-def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> list[Workload]:
+def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> None:
     """Upsert the scored memberships' Workload rows, one revision up.
 
     A row whose figures and breakdown are unchanged (the same `digest`) only records that it was
     recalculated (date, time, reason, revision), several hundred rows per UPDATE; the breakdown JSON is
-    built and written only for rows that are new or changed. Returned rows that were not rewritten load
-    their breakdown when it is first read."""
+    built and written only for rows that are new or changed."""
     reason = reason[:200]
     existing = {
         membership_id: (pk, revision, digest)
@@ -285,7 +285,7 @@ def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> l
     }
     created: list[Workload] = []
     changed: list[Workload] = []
-    unchanged: list[Workload] = []
+    unchanged: list[int] = []
     for member in scored:
         figures = _figures(member)
         assert member.case_ids is not None, "stored workloads are scored from the current data"
@@ -294,7 +294,7 @@ def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> l
         stamp = {"calculated_for": member.result.on, "calculated_at": now, "reason": reason, "digest": digest}
         pk, revision, old_digest = existing.get(member.membership.pk, (None, 0, ""))
         if pk is not None and digest == old_digest:
-            unchanged.append(_deferred(pk, member, revision + 1, {**figures, **stamp}))
+            unchanged.append(pk)
             continue
         workload = Workload(
             pk=pk,
@@ -308,8 +308,7 @@ def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> l
     Workload.objects.bulk_create(created, batch_size=500)
     if changed:
         _update_rows(changed, [*_FIELDS, "revision"])
-    _touch([w.pk for w in unchanged], on=scored[0].result.on if scored else None, now=now, reason=reason)
-    return sorted(created + changed + unchanged, key=lambda w: w.membership_id)
+    _touch(unchanged, on=scored[0].result.on if scored else None, now=now, reason=reason)
 
 
 def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str) -> None:
@@ -326,22 +325,6 @@ def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str)
     with connection.cursor() as cursor:
         for condition, params in _id_batches(connection, pks):
             cursor.execute(f"UPDATE {table} SET {assignments} WHERE {condition}", [*values, *params])  # noqa: S608
-
-
-def _deferred(pk: int, member: MembershipWorkload, revision: int, values: dict[str, Any]) -> Workload:
-    """A Workload as stored after `_touch`, without reading its breakdown (loaded when first read)."""
-    names = [field.attname for field in Workload._meta.concrete_fields if field.attname != "breakdown"]
-    known = {
-        **values,
-        "id": pk,
-        "membership_id": member.membership.pk,
-        "scheme_version_id": member.version.pk,
-        "revision": revision,
-    }
-    workload = Workload.from_db(router.db_for_read(Workload), names, [known[name] for name in names])
-    workload.membership = member.membership
-    workload.scheme_version = member.version
-    return workload
 
 
 def _digest(version: SchemeVersion, result: WorkloadResult, cases: CaseFingerprint) -> str:
