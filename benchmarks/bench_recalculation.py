@@ -24,12 +24,15 @@ Timed, wall clock (`time.perf_counter()`), best and median of --repeats runs:
   database case by case, with its full breakdown (nothing stored);
 * score with cases added up: `score_totalled(...)`, every current membership scored with its held cases'
   points added up by the database (caseload.workloads.bulk), figures and case fingerprints only (nothing
-  stored): what a full recalculation does before it stores;
+  stored but the kinds of case, forgotten before each run): what a full recalculation does before it
+  stores;
 * recalculate: `recalculate(every current membership)`, the workloads service in one transaction (lock,
   score, store); the first run creates every row with its breakdown (scored case by case, as nothing is
-  stored yet), later runs find most rows unchanged and only record the run on them. "cold": the kinds of
-  case scored by earlier runs are forgotten first, as in the first full recalculation of a new process;
-  the plain runs know them (a long-running worker's daily run, an import);
+  stored yet), later runs find most rows unchanged and only record the run on them. "first": the kinds of
+  case scored by earlier runs are forgotten first, by the process and in the database, as in the very
+  first full recalculation of a database (or after a change of scheme or of scoring code); "new process":
+  only the process forgets them and reads them from the database, as in the first full recalculation of a
+  process started later; the plain runs know them (a long-running worker's daily run, an import);
 * daily run: `run_daily()` once (a transaction per team, then the day's snapshots);
 * events: --events events on random held cases through `record_case_event` (level changes, completed reports
   and support contacts in turn, as benchmarks/bench_events.py), each call timed to its commit.
@@ -222,14 +225,19 @@ def main() -> None:
     ids = list(TeamMembership.objects.current(on).values_list("pk", flat=True))
     totalled = timed(
         "score with cases added up (no store)",
-        lambda: (forget_kinds(), score_totalled(membership_rows(on, ids), on))[1],
+        lambda: (forget_kinds(stored=True), score_totalled(membership_rows(on, ids), on))[1],
         args.repeats,
     )
     print(f"  {len(totalled.totalled):,} added up, {len(totalled.case_by_case):,} left to score case by case")
     del totalled
     timed("recalculate() all: create rows", lambda: recalculate(ids, on, "benchmark"), 1)
     timed(
-        "recalculate() all: update, cold",
+        "recalculate() all: update, first",
+        lambda: (forget_kinds(stored=True), recalculate(ids, on, "benchmark")),
+        args.repeats,
+    )
+    timed(
+        "recalculate() all: update, new process",
         lambda: (forget_kinds(), recalculate(ids, on, "benchmark")),
         args.repeats,
     )

@@ -21,20 +21,27 @@ left to be scored case by case: those holding a case in a sibling group when the
 points (the share depends on the group's other cases) or a case of a kind that appeared between the two
 queries; and everyone measured under a scheme version with more than `MAX_KINDS` kinds of held case.
 
-The kinds scored are kept for the life of the process (`_KNOWN`): the next full recalculation, on any day,
-skips step 1 and reads the kinds again only when a case of an unknown kind shows up in step 3.
+The kinds scored are kept for the life of the process (`_KNOWN`) and in the database (`KnownKinds`, filed
+under the scheme definition's hash and a fingerprint of the scoring code): the next full recalculation, on
+any day and in any process, skips step 1 and reads the kinds again only when a case of an unknown kind
+shows up in step 3. Step 3 returns only counts and sums (PostgreSQL adds them up in its parallel workers);
+the references of the few cases of a kind that warns are read afterwards, by holder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from django.db import connections
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import Func, IntegerField, Min, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
@@ -55,19 +62,25 @@ from caseload.workloads.inputs import (
     case_values_input,
     totals_inputs,
 )
+from caseload.workloads.models import KnownKinds
 from caseload.workloads.selectors import versions_by_team
+
+logger = logging.getLogger(__name__)
 
 #: Beyond this many kinds of held case under one scheme version, its memberships are scored case by case
 #: (on SQLite the kinds travel in the query as a VALUES list of four parameters each).
 MAX_KINDS = 3000
 REPRESENTATIVES_BATCH = 500  # case ids per query when reading one case of each kind
+# Reading the cases of a kind that warns: holders per query, and up to how many such kinds are matched by
+# the database rather than in Python (together within SQLite's 999 parameters).
+HOLDERS_BATCH = 400
+WARNED_KINDS_IN_QUERY = 500
 
 # A case's part of the fingerprint: ((id mod 2^20) + 1) × the mark of its line, a number below 2^20. Each
 # term is below 2^40, so a sum over millions of cases stays far inside SQL's 64-bit integers.
 ID_MODULUS = 1 << 20
 MARK_MODULUS = (1 << 20) - 1
 SEPARATOR = "\x1f"  # between the parts of a kind's text
-UNIT_SEPARATOR, RECORD_SEPARATOR = "\x1d", "\x1e"  # a warned case's reference and kind; between cases
 
 
 class KindText(Func):
@@ -140,7 +153,7 @@ def score_totalled(
     fingerprints: dict[int, CaseFingerprint] = {}
     for version, group in groups.values():
         scheme = schemes[version.pk] = domain_scheme(version)
-        found, warnings, unsure = _case_fingerprints(scheme, group, on)
+        found, warnings, unsure = _case_fingerprints(scheme, version.definition_sha256, group, on)
         fingerprints |= found
         countable += [row for row in group if row.pk not in unsure]
         case_by_case += sorted(unsure)
@@ -169,26 +182,28 @@ def score_totalled(
 
 
 def _case_fingerprints(
-    scheme: Scheme, group: list[MembershipRow], on: dt.date
+    scheme: Scheme, definition: str, group: list[MembershipRow], on: dt.date
 ) -> tuple[dict[int, CaseFingerprint], dict[int, tuple[str, ...]], set[int]]:
     """Each membership's held cases added up (by membership id; none held: absent), the warnings of its
     cases that earn nothing because the scheme does not know their category, level or status, and the
-    memberships to score case by case instead."""
+    memberships to score case by case instead. `definition`: the hash of the scheme's definition, which
+    the kinds kept in the database are filed under (`KnownKinds`)."""
     pair_to_membership = {(row.practitioner_id, row.team_id): row.pk for row in group}
     bounds = _spread_bounds(scheme, on)
     held = _held_cases(bounds, {row.team_id for row in group})
-    known = _known_kinds(scheme, bounds, on)
+    known = _known_kinds(scheme, definition, bounds, on)
     rows = _sums(held, known) if known else []
     if not known or any(row[5] for row in rows):  # a kind not seen yet: read them all
         found = _kinds(scheme, held, on)
         if found is None:
             return {}, {}, {row.pk for row in group}
-        known = _remember(scheme, bounds, on, found)
+        known = _remember(scheme, definition, bounds, on, found)
         rows = _sums(held, known) if known else []
     share_siblings = scheme.sibling_group is not None
     fingerprints: dict[int, CaseFingerprint] = {}
     warnings: dict[int, tuple[str, ...]] = {}
     unsure: set[int] = set()
+    warned_pairs: set[tuple[int, int]] = set()
     for holder, team, count, hundredths, checksum, unknown, siblings, warned in rows:
         membership_id = pair_to_membership.get((holder, team))
         if membership_id is None:
@@ -198,15 +213,37 @@ def _case_fingerprints(
             continue
         fingerprints[membership_id] = CaseFingerprint(count, int(hundredths), int(checksum))
         if warned:
-            warnings[membership_id] = _case_warnings(warned, known)
+            warned_pairs.add((holder, team))
+    if warned_pairs:
+        found_warnings = _case_warnings(_held_cases(bounds), warned_pairs, known)
+        warnings = {pair_to_membership[pair]: texts for pair, texts in found_warnings.items()}
     return fingerprints, warnings, unsure
 
 
-def _case_warnings(warned: str, kinds: dict[str, KindValue]) -> tuple[str, ...]:
-    """The engine's warning for each case of a kind that warns, by case reference, as `Scorer` words them
-    when scoring case by case; from the (reference, kind) texts the sums query joins together."""
-    cases = sorted(tuple(pair.split(UNIT_SEPARATOR, 1)) for pair in warned.split(RECORD_SEPARATOR))
-    return tuple(f"case {reference}: {kinds[kind][3]}" for reference, kind in cases)
+def _case_warnings(
+    held: QuerySet[Case], pairs: set[tuple[int, int]], kinds: dict[str, KindValue]
+) -> dict[tuple[int, int], tuple[str, ...]]:
+    """The engine's warning for each held case of a kind that warns (a category, level or status the scheme
+    does not know), by case reference, as `Scorer` words them when scoring case by case, per (holder, team)
+    of `pairs`: those the sums query counted such cases for (few, so read apart, by holder: `held` need not
+    be limited to the teams)."""
+    found: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    warning = {kind: value[3] for kind, value in kinds.items() if value[2]}
+    if len(warning) <= WARNED_KINDS_IN_QUERY:
+        held = held.filter(kind__in=sorted(warning))
+    holders = sorted({holder for holder, _ in pairs})
+    # In one query where the database takes any number of parameters (PostgreSQL), else in batches.
+    size = len(holders) if connections[held.db].features.max_query_params is None else HOLDERS_BATCH
+    for start in range(0, len(holders), size):
+        cases = held.filter(practitioner_id__in=holders[start : start + size])
+        for holder, team, reference, kind in cases.order_by().values_list(
+            "practitioner_id", "team_id", "reference", "kind"
+        ):
+            if (holder, team) in pairs and kind in warning:
+                found.setdefault((holder, team), []).append((reference, warning[kind]))
+    return {
+        pair: tuple(f"case {ref}: {text}" for ref, text in sorted(cases)) for pair, cases in found.items()
+    }
 
 
 Bound = tuple[str, dt.date, dt.date]  # a case date and the (low, high] range it must be in
@@ -233,29 +270,46 @@ def _spread_bounds(scheme: Scheme, on: dt.date) -> list[Bound]:
 #: relative to that day, is the shape), so a kind scored on one day is the same kind, with the same points
 #: and rule, on any other. A kind missing here shows as a case of no known kind in `_sums`, and the kinds
 #: are then read again. Each entry holds its scheme, so an id in a key is never reused while it lives.
+#: They are also kept in the database (`KnownKinds`), for the processes that start later.
 _KNOWN: dict[tuple[int, tuple[tuple[str, int, int], ...]], tuple[Scheme, dict[str, KindValue]]] = {}
 _KNOWN_SCHEMES = 16
 
 
-def _known_kinds(scheme: Scheme, bounds: list[Bound], on: dt.date) -> dict[str, KindValue]:
-    """The kinds already scored under this scheme and shape of date ranges (never changed in place)."""
-    entry = _KNOWN.get(_known_key(scheme, bounds, on))
-    return entry[1] if entry is not None and entry[0] is scheme else {}
+def _known_kinds(scheme: Scheme, definition: str, bounds: list[Bound], on: dt.date) -> dict[str, KindValue]:
+    """The kinds already scored under this scheme and shape of date ranges (never changed in place): those
+    of this process, else those kept in the database, if any."""
+    key = _known_key(scheme, bounds, on)
+    entry = _KNOWN.get(key)
+    if entry is not None and entry[0] is scheme:
+        return entry[1]
+    stored = _stored_kinds(definition, key[1])
+    if stored:
+        _keep(key, scheme, stored)
+    return stored
 
 
 def _remember(
-    scheme: Scheme, bounds: list[Bound], on: dt.date, found: dict[str, KindValue]
+    scheme: Scheme, definition: str, bounds: list[Bound], on: dt.date, found: dict[str, KindValue]
 ) -> dict[str, KindValue]:
-    """Add kinds just scored to those known, as a new mapping (another thread may be reading the old)."""
-    known = _known_kinds(scheme, bounds, on)
+    """Add kinds just scored to those known, as a new mapping (another thread may be reading the old), and
+    keep them in the database."""
+    key = _known_key(scheme, bounds, on)
+    known = _known_kinds(scheme, definition, bounds, on)
     merged = {**known, **found} if len(known) + len(found) <= MAX_KINDS else dict(found)
+    _keep(key, scheme, merged)
+    _store_kinds(definition, key[1], merged)
+    return merged
+
+
+def _keep(
+    key: tuple[int, tuple[tuple[str, int, int], ...]], scheme: Scheme, kinds: dict[str, KindValue]
+) -> None:
     if len(_KNOWN) >= _KNOWN_SCHEMES:
         try:  # the oldest entry (another thread may change the mapping meanwhile: then forget them all)
             _KNOWN.pop(next(iter(_KNOWN)), None)
         except (RuntimeError, StopIteration):
             _KNOWN.clear()
-    _KNOWN[_known_key(scheme, bounds, on)] = (scheme, merged)
-    return merged
+    _KNOWN[key] = (scheme, kinds)
 
 
 def _known_key(
@@ -266,14 +320,93 @@ def _known_key(
     )
 
 
-def forget_kinds() -> None:
-    """Forget every kind scored so far (benchmarks time the first full recalculation of a process)."""
+def forget_kinds(*, stored: bool = False) -> None:
+    """Forget every kind scored so far by this process (benchmarks time the first full recalculation of a
+    new process); `stored`: those kept in the database too (the first full recalculation ever)."""
     _KNOWN.clear()
+    if stored:
+        KnownKinds.objects.all().delete()
 
 
-def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
-    """The open cases held in these teams, with their kind: category, level, flags as text and the spread
-    bits (bit i set when the i-th of `bounds` holds the case's date)."""
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """A fingerprint of the code a kind's points and rule come from: the points engine (caseload.domain),
+    the reading of a case's values (caseload.workloads.inputs) and this module (the kind's text). Kinds
+    kept in the database by other code are never used. Empty when the sources cannot be read (then the
+    kinds are kept for the life of the process only)."""
+    here = Path(__file__).resolve()
+    package = here.parent.parent
+    sources = [
+        path
+        for path in sorted((package / "domain").rglob("*.py"))
+        if "tests" not in path.relative_to(package).parts
+    ]
+    if not sources:
+        return ""
+    hashed = hashlib.blake2b(digest_size=16)
+    for path in [*sources, package / "workloads" / "inputs.py", here]:
+        hashed.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return hashed.hexdigest()
+
+
+def _stored_key(definition: str, shape: tuple[tuple[str, int, int], ...]) -> str:
+    text = json.dumps([definition, shape, engine_fingerprint()])
+    return hashlib.blake2b(text.encode(), digest_size=32).hexdigest()
+
+
+def _stored_kinds(definition: str, shape: tuple[tuple[str, int, int], ...]) -> dict[str, KindValue]:
+    """The kinds kept in the database for this definition and shape by this code; none if they are not
+    there or not as written (a cache: anything unexpected is read again rather than trusted)."""
+    if not definition or not engine_fingerprint():
+        return {}
+    stored = KnownKinds.objects.filter(key=_stored_key(definition, shape)).values_list("kinds", flat=True)
+    kinds = next(iter(stored), None)
+    if not isinstance(kinds, dict) or len(kinds) > MAX_KINDS:
+        return {}
+    try:
+        parsed = {text: _kind_value(value) for text, value in kinds.items()}
+    except (TypeError, ValueError):
+        return {}
+    return parsed
+
+
+def _kind_value(value: Any) -> KindValue:
+    points, mark, warns, warning = value
+    if not all(type(n) is int for n in (points, mark, warns)) or type(warning) is not str:
+        raise TypeError("not a kind's value")
+    if not 1 <= mark <= MARK_MODULUS or warns not in (0, 1):
+        raise ValueError("not a kind's value")
+    return points, mark, warns, warning
+
+
+def _store_kinds(
+    definition: str, shape: tuple[tuple[str, int, int], ...], kinds: dict[str, KindValue]
+) -> None:
+    """Keep the kinds in the database (one row per definition, shape and code, replaced), and drop those
+    kept by other code. In a savepoint of the caller's transaction: a clash with another process writing
+    the same row at the same time is left to that process's row."""
+    engine = engine_fingerprint()
+    if not definition or not engine:
+        return
+    row = KnownKinds(
+        key=_stored_key(definition, shape),
+        definition_sha256=definition,
+        engine=engine,
+        kinds={text: list(value) for text, value in kinds.items()},
+    )
+    try:
+        with transaction.atomic(using=router.db_for_write(KnownKinds)):
+            KnownKinds.objects.exclude(engine=engine).delete()
+            KnownKinds.objects.bulk_create(
+                [row], update_conflicts=True, unique_fields=["key"], update_fields=["kinds", "updated_at"]
+            )
+    except DatabaseError:
+        logger.warning("Could not keep %d kinds of case in the database", len(kinds), exc_info=True)
+
+
+def _held_cases(bounds: list[Bound], team_ids: set[int] | None = None) -> QuerySet[Case]:
+    """The open cases held in these teams (None: in any team), with their kind: category, level, flags as
+    text and the spread bits (bit i set when the i-th of `bounds` holds the case's date)."""
     bits: Any = Value(0)
     for index, (attribute, low, high) in enumerate(bounds):
         inside = Q(**{f"{attribute}__gt": low, f"{attribute}__lte": high})
@@ -282,9 +415,10 @@ def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
         )
     # The kind as one text, which SQLite can index on the fly when joining (a column of the case table
     # beside a value of the VALUES list would not be: their type affinities differ).
-    return Case.objects.filter(
-        status=CaseStatus.ACTIVE, practitioner_id__isnull=False, team_id__in=sorted(team_ids)
-    ).annotate(
+    cases = Case.objects.filter(status=CaseStatus.ACTIVE, practitioner_id__isnull=False)
+    if team_ids is not None:
+        cases = cases.filter(team_id__in=sorted(team_ids))
+    return cases.annotate(
         kind=KindText(
             "category",
             Value(SEPARATOR),
@@ -320,15 +454,14 @@ def _kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindV
 
 def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, ...]]:
     """Per (holder, team): cases, Σ points in hundredths, Σ fingerprint terms, cases of no known kind,
-    cases in a sibling group, and the cases of a kind that warns (see `_case_warnings`; None if none)."""
-    inner = held.order_by().values_list(
-        "id", "practitioner_id", "team_id", "kind", "sibling_group", "reference"
-    )
+    cases in a sibling group, and cases of a kind that warns (their words: `_case_warnings`). Only sums and
+    counts, so that PostgreSQL can add up in its parallel workers (it cannot split text aggregates)."""
+    inner = held.order_by().values_list("id", "practitioner_id", "team_id", "kind", "sibling_group")
     inner_sql, inner_params = inner.query.get_compiler(inner.db).as_sql()
     connection = connections[inner.db]
     q = connection.ops.quote_name
-    holder, team, case_id, group, reference, kind = (
-        f"c.{q(n)}" for n in ("practitioner_id", "team_id", "id", "sibling_group", "reference", "kind")
+    holder, team, case_id, group, kind = (
+        f"c.{q(n)}" for n in ("practitioner_id", "team_id", "id", "sibling_group", "kind")
     )
     points, mark, warned = (f"k.{q(n)}" for n in ("points", "mark", "warned"))
     names = f"{q('kind')}, {q('points')}, {q('mark')}, {q('warned')}"
@@ -339,23 +472,16 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
         # The numbers as array texts: the driver would dump them one by one.
         texts, *numbers = zip(*((key, *value[:3]) for key, value in kinds.items()), strict=True)
         kinds_params = [list(texts), *("{" + ",".join(map(str, column)) + "}" for column in numbers)]
-        join, char = "string_agg", "chr"
     else:
         # SQLite indexes a materialised list on the fly for the join.
         kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(kinds))
         kinds_params = [value for key, found in kinds.items() for value in (key, *found[:3])]
-        join, char = "group_concat", "char"
-    # The (reference, kind) of each case of a kind that warns, for its warning's words (rare: nulls else).
-    warned_cases = (
-        f"{join}(CASE WHEN {warned} = 1 THEN {reference} || {char}({ord(UNIT_SEPARATOR)}) || {kind} END, "
-        f"{char}({ord(RECORD_SEPARATOR)}))"
-    )
     sql = (
         f"WITH kinds ({names}) AS {'' if postgresql else 'MATERIALIZED '}({kinds_sql}) "  # noqa: S608
         f"SELECT {holder}, {team}, COUNT(*), COALESCE(SUM({points}), 0), "
         f"COALESCE(SUM((({case_id} %% {ID_MODULUS}) + 1) * {mark}), 0), "
         f"SUM(CASE WHEN {points} IS NULL THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {group} <> '' THEN 1 ELSE 0 END), {warned_cases} "
+        f"SUM(CASE WHEN {group} <> '' THEN 1 ELSE 0 END), COALESCE(SUM({warned}), 0) "
         f"FROM ({inner_sql}) c LEFT JOIN kinds k ON k.{q('kind')} = {kind} "
         f"GROUP BY {holder}, {team}"
     )

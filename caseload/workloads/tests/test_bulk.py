@@ -20,7 +20,7 @@ from caseload.schemes.services import install_presets
 from caseload.workloads import bulk, services
 from caseload.workloads.bulk import fingerprint_of_items, score_totalled
 from caseload.workloads.inputs import current_memberships, membership_rows
-from caseload.workloads.models import Workload
+from caseload.workloads.models import KnownKinds, Workload
 from caseload.workloads.selectors import score_memberships
 from caseload.workloads.services import _digest, recalculate
 from caseload.workloads.tests.fixtures import officer
@@ -95,7 +95,14 @@ def mixed(org, frozen_now):
     return members
 
 
-def test_cases_added_up_by_the_database_give_the_figures_and_digests_of_scoring_case_by_case(mixed):
+@pytest.mark.parametrize("batched", [False, True], ids=["warned-kinds-in-one-query", "holder-batches"])
+def test_cases_added_up_by_the_database_give_the_figures_and_digests_of_scoring_case_by_case(
+    mixed, monkeypatch, batched
+):
+    if batched:  # a holder per query, and the kinds that warn matched in Python rather than by the database
+        monkeypatch.setattr(bulk, "HOLDERS_BATCH", 1)
+        monkeypatch.setattr(bulk, "WARNED_KINDS_IN_QUERY", 0)
+        monkeypatch.setattr(type(bulk.connections["default"].features), "max_query_params", 999)
     scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
     by_case = {m.membership.pk: m for m in score_memberships(current_memberships(ON), ON)}
 
@@ -145,7 +152,7 @@ def test_too_many_kinds_of_case_are_scored_case_by_case_with_the_same_result(mix
     recalculate(mixed)
     before = _rows()
     monkeypatch.setattr(bulk, "MAX_KINDS", 1)
-    bulk.forget_kinds()  # else the kinds scored above are known, and need not be read again
+    bulk.forget_kinds(stored=True)  # else the kinds scored above are known, and need not be read again
 
     scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
     assert not scores.totalled and len(scores.case_by_case) == len(mixed)
@@ -216,6 +223,73 @@ def test_a_kind_of_case_not_seen_before_is_read_and_scored_when_the_others_are_k
     assert totalled.result.total_points == one_by_one.result.total_points
     assert totalled.fingerprint == fingerprint_of_items(one_by_one.result.items, one_by_one.case_ids or {})
     assert member.pk not in scores.case_by_case
+
+
+def _figures(scores: bulk.BulkScores) -> dict[int, tuple]:
+    return {
+        t.membership.pk: (t.result.total_points, t.result.warnings, t.fingerprint) for t in scores.totalled
+    }
+
+
+def _counting_kinds_reads(monkeypatch) -> list[int]:
+    """Count the reads of every kind of held case (the query a known kind saves)."""
+    reads: list[int] = []
+    read = bulk._kinds
+
+    def counted(*args, **kwargs):
+        reads.append(1)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_kinds", counted)
+    return reads
+
+
+def test_a_new_process_uses_the_kinds_kept_in_the_database_with_the_same_result(mixed, monkeypatch):
+    bulk.forget_kinds(stored=True)
+    rows = membership_rows(ON, [m.pk for m in mixed])
+    first = score_totalled(rows, ON)
+    kept = list(KnownKinds.objects.all())
+    assert kept and all(row.engine == bulk.engine_fingerprint() for row in kept)
+    bulk.forget_kinds()  # as in a process started afterwards
+    reads = _counting_kinds_reads(monkeypatch)
+
+    again = score_totalled(rows, ON)
+
+    assert reads == []
+    assert _figures(again) == _figures(first) and again.case_by_case == first.case_by_case
+
+
+def test_kinds_kept_by_other_scoring_code_are_neither_used_nor_kept(mixed, monkeypatch):
+    bulk.forget_kinds(stored=True)
+    rows = membership_rows(ON, [m.pk for m in mixed])
+    first = score_totalled(rows, ON)
+    bulk.forget_kinds()
+    monkeypatch.setattr(bulk, "engine_fingerprint", lambda: "0" * 32)  # an upgraded engine
+    reads = _counting_kinds_reads(monkeypatch)
+
+    again = score_totalled(rows, ON)
+
+    assert len(reads) == 3  # the kinds of each of the three scheme versions read and scored again
+    assert _figures(again) == _figures(first)
+    assert set(KnownKinds.objects.values_list("engine", flat=True)) == {"0" * 32}
+
+
+@pytest.mark.parametrize(
+    "kinds", [["not", "a", "mapping"], {"x": "not a value"}, {"x": [1, 0, 0, ""]}, {"x": [1, 2, 3, "w"]}]
+)
+def test_kinds_kept_in_the_database_in_a_form_not_written_are_read_again(mixed, monkeypatch, kinds):
+    bulk.forget_kinds(stored=True)
+    rows = membership_rows(ON, [m.pk for m in mixed])
+    first = score_totalled(rows, ON)
+    KnownKinds.objects.update(kinds=kinds)
+    bulk.forget_kinds()
+    reads = _counting_kinds_reads(monkeypatch)
+
+    again = score_totalled(rows, ON)
+
+    assert len(reads) == 3  # one read for each of the three scheme versions
+    assert _figures(again) == _figures(first)
+    assert all(isinstance(row.kinds, dict) and "x" not in row.kinds for row in KnownKinds.objects.all())
 
 
 @pytest.mark.postgres
