@@ -19,6 +19,9 @@ KIND_EXTRA = "extra_responsibility"
 #: One line standing for every open case, when their points were added up outside the engine (a
 #: `CaseTotal`): used to compare figures, never stored or shown.
 KIND_CASE_TOTAL = "case_total"
+#: How a warning about one case begins ("case REF: why it earns nothing"); no other warning begins so. Its
+#: words come from the case line's rule, which says the same.
+CASE_WARNING_PREFIX = "case "
 
 
 class BreakdownItem(NamedTuple):

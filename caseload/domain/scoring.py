@@ -16,7 +16,13 @@ from caseload.domain.case_points import CaseRules
 from caseload.domain.cms import cms_items
 from caseload.domain.modifiers import FULL_SHARE, sibling_shares
 from caseload.domain.rag import rag_band
-from caseload.domain.results import KIND_CASE, KIND_CASE_TOTAL, BreakdownItem, WorkloadResult
+from caseload.domain.results import (
+    CASE_WARNING_PREFIX,
+    KIND_CASE,
+    KIND_CASE_TOTAL,
+    BreakdownItem,
+    WorkloadResult,
+)
 from caseload.domain.rounding import round_total, two_dp
 from caseload.domain.scheme import Scheme
 from caseload.domain.values import CaseInput, CmsContactInput, PractitionerInput
@@ -162,7 +168,9 @@ class Scorer:
         ]
         if self.case_rules.warned:
             warnings.extend(
-                f"case {c.reference}: {r.warning}" for c, r in zip(ordered, rules, strict=True) if r.warning
+                f"{CASE_WARNING_PREFIX}{c.reference}: {r.warning}"
+                for c, r in zip(ordered, rules, strict=True)
+                if r.warning
             )
         if self.scheme.sibling_group is not None:
             groups: dict[str, list[int]] = {}

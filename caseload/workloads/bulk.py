@@ -16,7 +16,9 @@ cases. Here instead, for each scheme version in force:
 The figures and the fingerprint are what a stored workload's digest is made of (services), so a membership
 whose digest is unchanged needs nothing more, and the others are scored case by case and stored with their
 full breakdown. A case the scheme cannot score (a category, level or status it does not know) earns
-nothing, with the warning worded as when scoring case by case. Memberships this cannot count exactly are
+nothing by a rule that says why, so the fingerprint covers its warning too; the warnings' words are built
+when a changed row is scored case by case (they are left out of the figures here and of the digest).
+Memberships this cannot count exactly are
 left to be scored case by case: those holding a case in a sibling group when the scheme shares sibling
 points (the share depends on the group's other cases) or a case of a kind that appeared between the two
 queries; and everyone measured under a scheme version with more than `MAX_KINDS` kinds of held case.
@@ -24,8 +26,9 @@ queries; and everyone measured under a scheme version with more than `MAX_KINDS`
 The kinds scored are kept for the life of the process (`_KNOWN`) and in the database (`KnownKinds`, filed
 under the scheme definition's hash and a fingerprint of the scoring code): the next full recalculation, on
 any day and in any process, skips step 1 and reads the kinds again only when a case of an unknown kind
-shows up in step 3. Step 3 returns only counts and sums (PostgreSQL adds them up in its parallel workers);
-the references of the few cases of a kind that warns are read afterwards, by holder.
+shows up in step 3. Under a new scheme definition or scoring code, the cases that stood for the kinds kept
+before are read again by id and scored (`_hinted_kinds`), rather than every held case grouped by kind.
+Step 3 returns only counts and sums, so PostgreSQL adds them up in its parallel workers.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import Func, IntegerField, Min, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from caseload.cases.models import Case, CaseStatus
 from caseload.domain.case_points import CaseRules
@@ -68,13 +72,11 @@ from caseload.workloads.selectors import versions_by_team
 logger = logging.getLogger(__name__)
 
 #: Beyond this many kinds of held case under one scheme version, its memberships are scored case by case
-#: (on SQLite the kinds travel in the query as a VALUES list of four parameters each).
+#: (on SQLite the kinds travel in the query as a VALUES list of three parameters each).
 MAX_KINDS = 3000
 REPRESENTATIVES_BATCH = 500  # case ids per query when reading one case of each kind
-# Reading the cases of a kind that warns: holders per query, and up to how many such kinds are matched by
-# the database rather than in Python (together within SQLite's 999 parameters).
-HOLDERS_BATCH = 400
-WARNED_KINDS_IN_QUERY = 500
+KEEP_UNUSED_DAYS = 400  # rows of kinds not written for this long are dropped when kinds are next kept
+HINT_ROWS = 8  # the latest rows of kinds kept, whose cases are read again under a new definition or code
 
 # A case's part of the fingerprint: ((id mod 2^20) + 1) × the mark of its line, a number below 2^20. Each
 # term is below 2^40, so a sum over millions of cases stays far inside SQL's 64-bit integers.
@@ -153,14 +155,11 @@ def score_totalled(
     fingerprints: dict[int, CaseFingerprint] = {}
     for version, group in groups.values():
         scheme = schemes[version.pk] = domain_scheme(version)
-        found, warnings, unsure = _case_fingerprints(scheme, version.definition_sha256, group, on)
+        found, unsure = _case_fingerprints(scheme, version.definition_sha256, group, on)
         fingerprints |= found
         countable += [row for row in group if row.pk not in unsure]
         case_by_case += sorted(unsure)
-        totals |= {
-            pk: CaseTotal(f.count, Decimal(f.hundredths).scaleb(-2), warnings.get(pk, ()))
-            for pk, f in found.items()
-        }
+        totals |= {pk: CaseTotal(f.count, Decimal(f.hundredths).scaleb(-2)) for pk, f in found.items()}
     # Everyone's other inputs in one go; each scheme's engine then scores its own memberships.
     index = (
         None
@@ -183,28 +182,27 @@ def score_totalled(
 
 def _case_fingerprints(
     scheme: Scheme, definition: str, group: list[MembershipRow], on: dt.date
-) -> tuple[dict[int, CaseFingerprint], dict[int, tuple[str, ...]], set[int]]:
-    """Each membership's held cases added up (by membership id; none held: absent), the warnings of its
-    cases that earn nothing because the scheme does not know their category, level or status, and the
-    memberships to score case by case instead. `definition`: the hash of the scheme's definition, which
+) -> tuple[dict[int, CaseFingerprint], set[int]]:
+    """Each membership's held cases added up (by membership id; none held: absent), and the memberships to
+    score case by case instead. `definition`: the hash of the scheme's definition, which
     the kinds kept in the database are filed under (`KnownKinds`)."""
     pair_to_membership = {(row.practitioner_id, row.team_id): row.pk for row in group}
     bounds = _spread_bounds(scheme, on)
     held = _held_cases(bounds, {row.team_id for row in group})
     known = _known_kinds(scheme, definition, bounds, on)
+    if not known and (hinted := _hinted_kinds(scheme, held, on)):
+        known = _remember(scheme, definition, bounds, on, hinted)
     rows = _sums(held, known) if known else []
     if not known or any(row[5] for row in rows):  # a kind not seen yet: read them all
         found = _kinds(scheme, held, on)
         if found is None:
-            return {}, {}, {row.pk for row in group}
+            return {}, {row.pk for row in group}
         known = _remember(scheme, definition, bounds, on, found)
         rows = _sums(held, known) if known else []
     share_siblings = scheme.sibling_group is not None
     fingerprints: dict[int, CaseFingerprint] = {}
-    warnings: dict[int, tuple[str, ...]] = {}
     unsure: set[int] = set()
-    warned_pairs: set[tuple[int, int]] = set()
-    for holder, team, count, hundredths, checksum, unknown, siblings, warned in rows:
+    for holder, team, count, hundredths, checksum, unknown, siblings in rows:
         membership_id = pair_to_membership.get((holder, team))
         if membership_id is None:
             continue
@@ -212,42 +210,12 @@ def _case_fingerprints(
             unsure.add(membership_id)
             continue
         fingerprints[membership_id] = CaseFingerprint(count, int(hundredths), int(checksum))
-        if warned:
-            warned_pairs.add((holder, team))
-    if warned_pairs:
-        found_warnings = _case_warnings(_held_cases(bounds), warned_pairs, known)
-        warnings = {pair_to_membership[pair]: texts for pair, texts in found_warnings.items()}
-    return fingerprints, warnings, unsure
-
-
-def _case_warnings(
-    held: QuerySet[Case], pairs: set[tuple[int, int]], kinds: dict[str, KindValue]
-) -> dict[tuple[int, int], tuple[str, ...]]:
-    """The engine's warning for each held case of a kind that warns (a category, level or status the scheme
-    does not know), by case reference, as `Scorer` words them when scoring case by case, per (holder, team)
-    of `pairs`: those the sums query counted such cases for (few, so read apart, by holder: `held` need not
-    be limited to the teams)."""
-    found: dict[tuple[int, int], list[tuple[str, str]]] = {}
-    warning = {kind: value[3] for kind, value in kinds.items() if value[2]}
-    if len(warning) <= WARNED_KINDS_IN_QUERY:
-        held = held.filter(kind__in=sorted(warning))
-    holders = sorted({holder for holder, _ in pairs})
-    # In one query where the database takes any number of parameters (PostgreSQL), else in batches.
-    size = len(holders) if connections[held.db].features.max_query_params is None else HOLDERS_BATCH
-    for start in range(0, len(holders), size):
-        cases = held.filter(practitioner_id__in=holders[start : start + size])
-        for holder, team, reference, kind in cases.order_by().values_list(
-            "practitioner_id", "team_id", "reference", "kind"
-        ):
-            if (holder, team) in pairs and kind in warning:
-                found.setdefault((holder, team), []).append((reference, warning[kind]))
-    return {
-        pair: tuple(f"case {ref}: {text}" for ref, text in sorted(cases)) for pair, cases in found.items()
-    }
+    return fingerprints, unsure
 
 
 Bound = tuple[str, dt.date, dt.date]  # a case date and the (low, high] range it must be in
-KindValue = tuple[int, int, int, str]  # points in hundredths, line mark, warns (0 or 1), the warning
+#: Points in hundredths, the mark of the line (points and rule), and the id of the case scored for it.
+KindValue = tuple[int, int, int]
 
 
 def _spread_bounds(scheme: Scheme, on: dt.date) -> list[Bound]:
@@ -371,19 +339,50 @@ def _stored_kinds(definition: str, shape: tuple[tuple[str, int, int], ...]) -> d
 
 
 def _kind_value(value: Any) -> KindValue:
-    points, mark, warns, warning = value
-    if not all(type(n) is int for n in (points, mark, warns)) or type(warning) is not str:
+    points, mark, case_id = value
+    if not all(type(n) is int for n in (points, mark, case_id)):
         raise TypeError("not a kind's value")
-    if not 1 <= mark <= MARK_MODULUS or warns not in (0, 1):
+    if not 1 <= mark <= MARK_MODULUS or case_id < 1:
         raise ValueError("not a kind's value")
-    return points, mark, warns, warning
+    return points, mark, case_id
+
+
+def _hinted_kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindValue] | None:
+    """The kinds of the held cases that stood for a kind before, under any scheme definition or scoring
+    code (kept in the database): each read again with its kind as it is now, and scored. After a new
+    scheme version or an upgrade, the kinds are mostly the same texts with other points, and this reads a
+    few thousand cases by id rather than grouping every held case by kind. None without such cases, or with
+    more than MAX_KINDS kinds among them; kinds it misses show as unknown in `_sums`, as always."""
+    ids: set[int] = set()
+    for kinds in KnownKinds.objects.order_by("-updated_at").values_list("kinds", flat=True)[:HINT_ROWS]:
+        if isinstance(kinds, dict):
+            ids.update(
+                v[2] for v in kinds.values() if isinstance(v, list) and len(v) == 3 and type(v[2]) is int
+            )
+    if not ids:
+        return None
+    found: dict[str, int] = {}
+    values: dict[int, Any] = {}
+    ordered = sorted(ids)
+    # In one query where the database takes any number of parameters (PostgreSQL), else in batches.
+    size = len(ordered) if connections[held.db].features.max_query_params is None else REPRESENTATIVES_BATCH
+    for start in range(0, len(ordered), size):
+        batch = ordered[start : start + size]
+        for kind, *case, pk in held.filter(pk__in=batch).values_list("kind", *CASE_INPUT_FIELDS, "pk"):
+            if found.setdefault(kind, pk) == pk:
+                values[pk] = case
+    if not found or len(found) > MAX_KINDS:
+        return None
+    return _score_kinds(scheme, on, list(found.items()), values)
 
 
 def _store_kinds(
     definition: str, shape: tuple[tuple[str, int, int], ...], kinds: dict[str, KindValue]
 ) -> None:
     """Keep the kinds in the database (one row per definition, shape and code, replaced), and drop those
-    kept by other code. In a savepoint of the caller's transaction: a clash with another process writing
+    kept for this definition by other code and those unused for KEEP_UNUSED_DAYS (rows of other definitions
+    and code are kept meanwhile: their cases stand for their kinds under the next ones, `_hinted_kinds`).
+    In a savepoint of the caller's transaction: a clash with another process writing
     the same row at the same time is left to that process's row."""
     engine = engine_fingerprint()
     if not definition or not engine:
@@ -396,7 +395,9 @@ def _store_kinds(
     )
     try:
         with transaction.atomic(using=router.db_for_write(KnownKinds)):
-            KnownKinds.objects.exclude(engine=engine).delete()
+            stale = Q(definition_sha256=definition) & ~Q(engine=engine)
+            stale |= Q(updated_at__lt=timezone.now() - dt.timedelta(days=KEEP_UNUSED_DAYS))
+            KnownKinds.objects.filter(stale).delete()
             KnownKinds.objects.bulk_create(
                 [row], update_conflicts=True, unique_fields=["key"], update_fields=["kinds", "updated_at"]
             )
@@ -433,12 +434,20 @@ def _held_cases(bounds: list[Bound], team_ids: set[int] | None = None) -> QueryS
 
 def _kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindValue] | None:
     """Every kind of held case (its text: category, level, flags and spread bits) with its points in
-    hundredths, its line's mark and its warning, if any; None when there are more than MAX_KINDS."""
+    hundredths, its line's mark and the case scored for it; None when there are more than MAX_KINDS."""
     found = list(held.order_by().values_list("kind").annotate(representative=Min("pk")))
     if len(found) > MAX_KINDS:
         return None
-    representatives: dict[int, Any] = {}
-    ids = [row[1] for row in found]
+    return _score_kinds(scheme, on, found)
+
+
+def _score_kinds(
+    scheme: Scheme, on: dt.date, found: list[tuple[str, int]], values: dict[int, Any] | None = None
+) -> dict[str, KindValue]:
+    """Each kind's value, from the engine's rule for the case that stands for it (kind text, case id);
+    `values`: those cases' CASE_INPUT_FIELDS by id, when the caller has read them."""
+    representatives: dict[int, Any] = values or {}
+    ids = [row[1] for row in found] if values is None else []
     for start in range(0, len(ids), REPRESENTATIVES_BATCH):
         batch = ids[start : start + REPRESENTATIVES_BATCH]
         for *values, pk in Case.objects.filter(pk__in=batch).values_list(*CASE_INPUT_FIELDS, "pk"):
@@ -447,15 +456,15 @@ def _kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindV
     kinds: dict[str, KindValue] = {}
     for kind, pk in found:
         rule = rules.rule_for(case_values_input(*representatives[pk]))
-        warning = rule.warning or ""
-        kinds[kind] = (int(rule.points * 100), line_mark(rule.points, rule.rule), int(bool(warning)), warning)
+        points = int(rule.points * 100)
+        kinds[kind] = (points, line_mark(rule.points, rule.rule), pk)
     return kinds
 
 
 def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, ...]]:
-    """Per (holder, team): cases, Σ points in hundredths, Σ fingerprint terms, cases of no known kind,
-    cases in a sibling group, and cases of a kind that warns (their words: `_case_warnings`). Only sums and
-    counts, so that PostgreSQL can add up in its parallel workers (it cannot split text aggregates)."""
+    """Per (holder, team): cases, Σ points in hundredths, Σ fingerprint terms, cases of no known kind and
+    cases in a sibling group. Only sums and counts, so that PostgreSQL can add up in its parallel workers
+    (it cannot split text aggregates)."""
     inner = held.order_by().values_list("id", "practitioner_id", "team_id", "kind", "sibling_group")
     inner_sql, inner_params = inner.query.get_compiler(inner.db).as_sql()
     connection = connections[inner.db]
@@ -463,25 +472,25 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
     holder, team, case_id, group, kind = (
         f"c.{q(n)}" for n in ("practitioner_id", "team_id", "id", "sibling_group", "kind")
     )
-    points, mark, warned = (f"k.{q(n)}" for n in ("points", "mark", "warned"))
-    names = f"{q('kind')}, {q('points')}, {q('mark')}, {q('warned')}"
+    points, mark = (f"k.{q(n)}" for n in ("points", "mark"))
+    names = f"{q('kind')}, {q('points')}, {q('mark')}"
     postgresql = connection.vendor == "postgresql"
     if postgresql:
-        # Four array parameters rather than four per kind; hashed for the join (`_hash_join_only`).
-        kinds_sql = "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::int[])"
+        # Three array parameters rather than three per kind; hashed for the join (`_hash_join_only`).
+        kinds_sql = "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[])"
         # The numbers as array texts: the driver would dump them one by one.
-        texts, *numbers = zip(*((key, *value[:3]) for key, value in kinds.items()), strict=True)
+        texts, *numbers = zip(*((key, *value[:2]) for key, value in kinds.items()), strict=True)
         kinds_params = [list(texts), *("{" + ",".join(map(str, column)) + "}" for column in numbers)]
     else:
         # SQLite indexes a materialised list on the fly for the join.
-        kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(kinds))
-        kinds_params = [value for key, found in kinds.items() for value in (key, *found[:3])]
+        kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(kinds))
+        kinds_params = [value for key, found in kinds.items() for value in (key, *found[:2])]
     sql = (
         f"WITH kinds ({names}) AS {'' if postgresql else 'MATERIALIZED '}({kinds_sql}) "  # noqa: S608
         f"SELECT {holder}, {team}, COUNT(*), COALESCE(SUM({points}), 0), "
         f"COALESCE(SUM((({case_id} %% {ID_MODULUS}) + 1) * {mark}), 0), "
         f"SUM(CASE WHEN {points} IS NULL THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {group} <> '' THEN 1 ELSE 0 END), COALESCE(SUM({warned}), 0) "
+        f"SUM(CASE WHEN {group} <> '' THEN 1 ELSE 0 END) "
         f"FROM ({inner_sql}) c LEFT JOIN kinds k ON k.{q('kind')} = {kind} "
         f"GROUP BY {holder}, {team}"
     )

@@ -123,7 +123,9 @@ class KnownKinds(models.Model):
     key = models.CharField(max_length=64, unique=True, help_text="Hash of definition, ranges and engine.")
     definition_sha256 = models.CharField(max_length=64)
     engine = models.CharField(max_length=32, help_text="Fingerprint of the scoring code that scored them.")
-    kinds = models.JSONField(help_text="Kind text → [points in hundredths, line mark, warns (0/1), warning].")
+    kinds = models.JSONField(
+        help_text="Kind text → [points in hundredths, line mark, warns (0/1), warning, id of the case scored]."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from caseload.domain.aggregate import aggregate
-from caseload.domain.results import KIND_CASE, KIND_CASE_TOTAL, WorkloadResult
+from caseload.domain.results import CASE_WARNING_PREFIX, KIND_CASE, KIND_CASE_TOTAL, WorkloadResult
 from caseload.domain.results_json import result_as_dict
 from caseload.domain.staffing import fte
 from caseload.organisations.models import OrgUnit, TeamMembership
@@ -328,11 +328,12 @@ def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str)
 
 
 def _digest(version: SchemeVersion, result: WorkloadResult, cases: CaseFingerprint) -> str:
-    """A fingerprint of what a Workload row shows: its figures, the available-time steps, the warnings and
-    every line but the cases' own, and the cases' fingerprint (how many, their points, and which case
-    earns what by which rule: caseload.workloads.bulk). The same whether the cases were scored one by one
-    or added up by the database, so both can tell an unchanged row; cheaper to make than the breakdown's
-    JSON. Equal digests: nothing to rewrite."""
+    """A fingerprint of what a Workload row shows: its figures, the available-time steps, every line and
+    every warning but the cases' own, and the cases' fingerprint (how many, their points, and which case
+    earns what by which rule: caseload.workloads.bulk; a case's warning is worded in its line's rule, so
+    the fingerprint covers it too). The same whether the cases were scored one by one or added up by the
+    database, so both can tell an unchanged row; cheaper to make than the breakdown's JSON. Equal
+    digests: nothing to rewrite."""
     figures = _figures_of(version, result)
     parts = [f"{name}={value.pk if name == 'scheme_version' else value}" for name, value in figures.items()]
     parts += [result.scheme_name, result.scheme_version, str(result.unrounded_points)]
@@ -343,7 +344,7 @@ def _digest(version: SchemeVersion, result: WorkloadResult, cases: CaseFingerpri
         if i.kind not in (KIND_CASE, KIND_CASE_TOTAL)
     ]
     parts += [f"{step.label}\x1f{step.value}" for step in result.capacity_steps]
-    parts += result.warnings
+    parts += [warning for warning in result.warnings if not warning.startswith(CASE_WARNING_PREFIX)]
     parts.append(f"cases\x1f{cases.count}\x1f{cases.hundredths}\x1f{cases.checksum}")
     return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).hexdigest()
 

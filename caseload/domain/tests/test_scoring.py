@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from caseload.domain.rag import rag_band
+from caseload.domain.results import CASE_WARNING_PREFIX
 from caseload.domain.scoring import score_practitioner, score_practitioners, workload_percent
 from caseload.domain.tests.helpers import EXAMPLES, ON, case, children, legacy, practitioner, probation_2022
 from caseload.domain.values import ExtraResponsibilityInput, ReportInput
@@ -114,6 +115,22 @@ def test_unknown_cases_are_listed_with_a_warning() -> None:
     result = score_practitioner(legacy(), practitioner(cases=(case("Z", "parole"),)), ON)
     assert result.items[0].points == 0
     assert result.warnings == ("case Z: category 'parole' is not in the scheme",)
+
+
+def test_only_a_case_s_warning_begins_as_a_case_warning_and_its_line_s_rule_says_the_same() -> None:
+    """Stored workloads leave the cases' own warnings out of their digest (their case lines' rules say the
+    same): no other warning may begin like one."""
+    extras = (ExtraResponsibilityInput("mayor"),)
+    reports = (ReportInput("oral", ON),)
+    cases = (case("Z", "parole"), case("Y"))
+    result = score_practitioner(
+        legacy(), practitioner(cases=cases, extra_responsibilities=extras, reports=reports), ON
+    )
+    assert len(result.warnings) == 3  # the case, the extra responsibility and the report type
+    of_cases = [w for w in result.warnings if w.startswith(CASE_WARNING_PREFIX)]
+    assert of_cases == ["case Z: category 'parole' is not in the scheme"]
+    [line] = [item for item in result.items if item.reference == "Z"]
+    assert "category 'parole' is not in the scheme" in line.rule
 
 
 def test_results_come_back_in_input_order_with_cases_ordered_by_reference() -> None:

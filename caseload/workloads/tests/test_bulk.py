@@ -13,6 +13,7 @@ import time_machine
 
 from caseload.cases.models import Case, EventKind
 from caseload.cases.tests.factories import CaseEventFactory, CaseFactory
+from caseload.domain.results import CASE_WARNING_PREFIX
 from caseload.organisations.models import TeamMembership
 from caseload.organisations.tests.factories import ReductionFactory
 from caseload.schemes.models import Scheme, SchemeAssignment
@@ -95,36 +96,35 @@ def mixed(org, frozen_now):
     return members
 
 
-@pytest.mark.parametrize("batched", [False, True], ids=["warned-kinds-in-one-query", "holder-batches"])
-def test_cases_added_up_by_the_database_give_the_figures_and_digests_of_scoring_case_by_case(
-    mixed, monkeypatch, batched
-):
-    if batched:  # a holder per query, and the kinds that warn matched in Python rather than by the database
-        monkeypatch.setattr(bulk, "HOLDERS_BATCH", 1)
-        monkeypatch.setattr(bulk, "WARNED_KINDS_IN_QUERY", 0)
-        monkeypatch.setattr(type(bulk.connections["default"].features), "max_query_params", 999)
+def test_cases_added_up_by_the_database_give_the_figures_and_digests_of_scoring_case_by_case(mixed):
     scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
     by_case = {m.membership.pk: m for m in score_memberships(current_memberships(ON), ON)}
 
     assert {t.membership.pk for t in scores.totalled} | set(scores.case_by_case) == set(by_case)
-    compared = 0
+    compared = warned_cases = 0
     for totalled in scores.totalled:
         one_by_one = by_case[totalled.membership.pk]
         fingerprint = fingerprint_of_items(one_by_one.result.items, one_by_one.case_ids or {})
         assert totalled.fingerprint == fingerprint
         for name in ("total_points", "unrounded_points", "available_points", "workload_percent", "rag",
-                     "case_count", "warnings", "capacity_steps", "remaining_points"):  # fmt: skip
+                     "case_count", "capacity_steps", "remaining_points"):  # fmt: skip
             assert getattr(totalled.result, name) == getattr(one_by_one.result, name), name
+        # Every warning but the cases' own, whose words are built when a row is scored case by case.
+        assert totalled.result.warnings == _not_of_cases(one_by_one.result.warnings)
+        warned_cases += len(one_by_one.result.warnings) - len(totalled.result.warnings)
         assert _digest(totalled.version, totalled.result, totalled.fingerprint) == _digest(
             one_by_one.version, one_by_one.result, fingerprint
         )
         compared += 1
     assert compared >= 9
-    # Warnings of cases the scheme cannot score are worded as when scoring case by case.
-    assert any(w.startswith("case ") for t in scores.totalled for w in t.result.warnings)
+    assert warned_cases  # cases the scheme cannot score were among them, and the digests still agree
     # Sibling groups are shared case by case (children-services): their holder is left to that path.
     siblings = {m.pk for m in mixed if m.team.code == "SOUTH-T"}
     assert set(scores.case_by_case) <= siblings and scores.case_by_case
+
+
+def _not_of_cases(warnings: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in warnings if not w.startswith(CASE_WARNING_PREFIX))
 
 
 def _rows() -> dict[int, tuple]:
@@ -259,23 +259,61 @@ def test_a_new_process_uses_the_kinds_kept_in_the_database_with_the_same_result(
     assert _figures(again) == _figures(first) and again.case_by_case == first.case_by_case
 
 
-def test_kinds_kept_by_other_scoring_code_are_neither_used_nor_kept(mixed, monkeypatch):
+def test_kinds_kept_by_other_scoring_code_are_not_used_but_their_cases_are_scored_again(mixed, monkeypatch):
     bulk.forget_kinds(stored=True)
     rows = membership_rows(ON, [m.pk for m in mixed])
     first = score_totalled(rows, ON)
+    for row in KnownKinds.objects.all():  # points the code of another version might have given
+        row.kinds = {text: [99999, *value[1:]] for text, value in row.kinds.items()}
+        row.save()
     bulk.forget_kinds()
     monkeypatch.setattr(bulk, "engine_fingerprint", lambda: "0" * 32)  # an upgraded engine
     reads = _counting_kinds_reads(monkeypatch)
 
     again = score_totalled(rows, ON)
 
-    assert len(reads) == 3  # the kinds of each of the three scheme versions read and scored again
-    assert _figures(again) == _figures(first)
+    assert reads == []  # every kind found again from the cases that stood for them, not by grouping
+    assert _figures(again) == _figures(first)  # scored again: the points kept by the other code are unused
     assert set(KnownKinds.objects.values_list("engine", flat=True)) == {"0" * 32}
+    assert all(value[0] != 99999 for row in KnownKinds.objects.all() for value in row.kinds.values())
+
+
+def test_cases_that_stood_for_a_kind_and_have_changed_since_still_give_the_figures_of_each_case(
+    mixed, monkeypatch
+):
+    bulk.forget_kinds(stored=True)
+    rows = membership_rows(ON, [m.pk for m in mixed])
+    score_totalled(rows, ON)
+    standing = sorted({value[2] for row in KnownKinds.objects.all() for value in row.kinds.values()})
+    Case.objects.filter(pk=standing[0]).update(level="C2", flags=["warrant"])  # another kind now
+    Case.objects.filter(pk=standing[1]).update(status="closed", closed_date=ON)  # no longer held open
+    bulk.forget_kinds()
+    monkeypatch.setattr(bulk, "engine_fingerprint", lambda: "0" * 32)
+
+    scores = score_totalled(rows, ON)
+
+    by_case = {m.membership.pk: m for m in score_memberships(current_memberships(ON), ON)}
+    assert len(scores.totalled) >= 9
+    for totalled in scores.totalled:
+        one_by_one = by_case[totalled.membership.pk]
+        assert totalled.result.total_points == one_by_one.result.total_points
+        assert totalled.result.warnings == _not_of_cases(one_by_one.result.warnings)
+        assert totalled.fingerprint == fingerprint_of_items(
+            one_by_one.result.items, one_by_one.case_ids or {}
+        )
 
 
 @pytest.mark.parametrize(
-    "kinds", [["not", "a", "mapping"], {"x": "not a value"}, {"x": [1, 0, 0, ""]}, {"x": [1, 2, 3, "w"]}]
+    "kinds",
+    [
+        ["not", "a", "mapping"],
+        {"x": "not a value"},
+        {"x": [1, 0, 1]},  # a mark of 0
+        {"x": [1, 2, 0]},  # no case
+        {"x": [1, 2, "3"]},
+        {"x": [1, 2]},
+        {"x": [1, 2, 3, 4]},
+    ],
 )
 def test_kinds_kept_in_the_database_in_a_form_not_written_are_read_again(mixed, monkeypatch, kinds):
     bulk.forget_kinds(stored=True)
@@ -303,3 +341,24 @@ def test_the_planner_settings_changed_for_the_join_are_back_after_it(mixed, monk
         recalculate(mixed)
         cursor.execute("SELECT current_setting('enable_mergejoin'), current_setting('jit')")
         assert cursor.fetchone() == ("on", "on")
+
+
+def test_keeping_kinds_drops_rows_of_this_definition_by_other_code_and_rows_long_unused(mixed):
+    bulk.forget_kinds(stored=True)
+    rows = membership_rows(ON, [m.pk for m in mixed])
+    score_totalled(rows, ON)
+    [recent, unused, _] = KnownKinds.objects.order_by("pk")
+    stale = KnownKinds.objects.create(
+        key="a" * 64, definition_sha256=recent.definition_sha256, engine="1" * 32, kinds={}
+    )
+    other = KnownKinds.objects.create(key="b" * 64, definition_sha256="c" * 64, engine="1" * 32, kinds={})
+    KnownKinds.objects.filter(pk=unused.pk).update(updated_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    KnownKinds.objects.filter(pk=recent.pk).delete()
+    bulk.forget_kinds()
+
+    score_totalled(rows, ON)
+
+    left = set(KnownKinds.objects.values_list("pk", flat=True))
+    assert stale.pk not in left  # this definition, other code: superseded
+    assert other.pk in left  # another definition: its cases may stand for their kinds again
+    assert not KnownKinds.objects.filter(updated_at__year=2024).exists()  # unused for over 400 days: dropped

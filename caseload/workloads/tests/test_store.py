@@ -10,7 +10,7 @@ import time_machine
 from caseload.cases.services import allocate_case
 from caseload.cases.tests.factories import CaseFactory
 from caseload.domain.capacity import CapacityStep
-from caseload.domain.results import KIND_CASE, BreakdownItem
+from caseload.domain.results import CASE_WARNING_PREFIX, KIND_CASE, BreakdownItem
 from caseload.domain.scheme import RagBand
 from caseload.organisations.services import set_contracted_hours
 from caseload.workloads.bulk import CaseFingerprint
@@ -86,6 +86,11 @@ def test_the_digest_changes_with_every_part_of_what_a_row_shows_but_not_with_cas
         assert _digest(member.version, result, fingerprint) != base
     # Case lines are stood for by the fingerprint, so the digest is the same however the cases were scored.
     case_line = BreakdownItem(KIND_CASE, "X1", Decimal("9.99"), "a case")
+    case_warning = f"{CASE_WARNING_PREFIX}X1: status 'x' is not in the scheme"  # its line's rule says it too
+    assert (
+        _digest(member.version, dataclasses.replace(result, warnings=(*result.warnings, case_warning)), cases)
+        == base
+    )
     assert (
         _digest(member.version, dataclasses.replace(result, items=(*result.items, case_line)), cases) == base
     )
