@@ -18,10 +18,10 @@ whose digest is unchanged needs nothing more, and the others are scored case by 
 full breakdown. A case the scheme cannot score (a category, level or status it does not know) earns
 nothing by a rule that says why, so the fingerprint covers its warning too; the warnings' words are built
 when a changed row is scored case by case (they are left out of the figures here and of the digest).
-Memberships this cannot count exactly are
-left to be scored case by case: those holding a case in a sibling group when the scheme shares sibling
-points (the share depends on the group's other cases) or a case of a kind that appeared between the two
-queries; and everyone measured under a scheme version with more than `MAX_KINDS` kinds of held case.
+Memberships this cannot count exactly are left to be scored case by case: those holding a case in a sibling
+group when the scheme shares sibling points (the share depends on the group's other cases) or a case of a
+kind that appeared between the two queries; and everyone measured under a scheme version with more than
+`MAX_KINDS` kinds of held case.
 
 The kinds scored are kept for the life of the process (`_KNOWN`) and in the database (`KnownKinds`, filed
 under the scheme definition's hash and a fingerprint of the scoring code): the next full recalculation, on
@@ -184,8 +184,8 @@ def _case_fingerprints(
     scheme: Scheme, definition: str, group: list[MembershipRow], on: dt.date
 ) -> tuple[dict[int, CaseFingerprint], set[int]]:
     """Each membership's held cases added up (by membership id; none held: absent), and the memberships to
-    score case by case instead. `definition`: the hash of the scheme's definition, which
-    the kinds kept in the database are filed under (`KnownKinds`)."""
+    score case by case instead. `definition`: the hash of the scheme's definition, which the kinds kept in
+    the database are filed under (`KnownKinds`)."""
     pair_to_membership = {(row.practitioner_id, row.team_id): row.pk for row in group}
     bounds = _spread_bounds(scheme, on)
     held = _held_cases(bounds, {row.team_id for row in group})
@@ -382,8 +382,8 @@ def _store_kinds(
     """Keep the kinds in the database (one row per definition, shape and code, replaced), and drop those
     kept for this definition by other code and those unused for KEEP_UNUSED_DAYS (rows of other definitions
     and code are kept meanwhile: their cases stand for their kinds under the next ones, `_hinted_kinds`).
-    In a savepoint of the caller's transaction: a clash with another process writing
-    the same row at the same time is left to that process's row."""
+    In a savepoint of the caller's transaction: a clash with another process writing the same row at the
+    same time is left to that process's row."""
     engine = engine_fingerprint()
     if not definition or not engine:
         return
@@ -405,9 +405,9 @@ def _store_kinds(
         logger.warning("Could not keep %d kinds of case in the database", len(kinds), exc_info=True)
 
 
-def _held_cases(bounds: list[Bound], team_ids: set[int] | None = None) -> QuerySet[Case]:
-    """The open cases held in these teams (None: in any team), with their kind: category, level, flags as
-    text and the spread bits (bit i set when the i-th of `bounds` holds the case's date)."""
+def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
+    """The open cases held in these teams, with their kind: category, level, flags as text and the spread
+    bits (bit i set when the i-th of `bounds` holds the case's date)."""
     bits: Any = Value(0)
     for index, (attribute, low, high) in enumerate(bounds):
         inside = Q(**{f"{attribute}__gt": low, f"{attribute}__lte": high})
@@ -416,10 +416,9 @@ def _held_cases(bounds: list[Bound], team_ids: set[int] | None = None) -> QueryS
         )
     # The kind as one text, which SQLite can index on the fly when joining (a column of the case table
     # beside a value of the VALUES list would not be: their type affinities differ).
-    cases = Case.objects.filter(status=CaseStatus.ACTIVE, practitioner_id__isnull=False)
-    if team_ids is not None:
-        cases = cases.filter(team_id__in=sorted(team_ids))
-    return cases.annotate(
+    return Case.objects.filter(
+        status=CaseStatus.ACTIVE, practitioner_id__isnull=False, team_id__in=sorted(team_ids)
+    ).annotate(
         kind=KindText(
             "category",
             Value(SEPARATOR),
@@ -450,14 +449,13 @@ def _score_kinds(
     ids = [row[1] for row in found] if values is None else []
     for start in range(0, len(ids), REPRESENTATIVES_BATCH):
         batch = ids[start : start + REPRESENTATIVES_BATCH]
-        for *values, pk in Case.objects.filter(pk__in=batch).values_list(*CASE_INPUT_FIELDS, "pk"):
-            representatives[pk] = values
+        for *case, pk in Case.objects.filter(pk__in=batch).values_list(*CASE_INPUT_FIELDS, "pk"):
+            representatives[pk] = case
     rules = CaseRules(scheme, on)
     kinds: dict[str, KindValue] = {}
     for kind, pk in found:
         rule = rules.rule_for(case_values_input(*representatives[pk]))
-        points = int(rule.points * 100)
-        kinds[kind] = (points, line_mark(rule.points, rule.rule), pk)
+        kinds[kind] = (int(rule.points * 100), line_mark(rule.points, rule.rule), pk)
     return kinds
 
 

@@ -115,16 +115,17 @@ class UnitSnapshot(models.Model):
 
 class KnownKinds(models.Model):
     """The kinds of held case already scored under one scheme definition (caseload.workloads.bulk): each
-    kind's points, line mark and warning, so that the first full recalculation of a new process need not
-    read and score them again. A cache: its rows are keyed by the definition's hash, the shape of the
-    scheme's date ranges and a fingerprint of the scoring code, so a changed scheme or an upgraded engine
-    never reuses them, and deleting them loses nothing (the next full recalculation reads the kinds again)."""
+    kind's points, line mark and the case scored for it, so that the first full recalculation of a new
+    process need not read and score them again. A cache: its rows are keyed by the definition's hash, the
+    shape of the scheme's date ranges and a fingerprint of the scoring code, so a changed scheme or an
+    upgraded engine never reuses their points (only their cases, scored again), and deleting them loses
+    nothing (the next full recalculation reads the kinds again)."""
 
     key = models.CharField(max_length=64, unique=True, help_text="Hash of definition, ranges and engine.")
     definition_sha256 = models.CharField(max_length=64)
     engine = models.CharField(max_length=32, help_text="Fingerprint of the scoring code that scored them.")
     kinds = models.JSONField(
-        help_text="Kind text → [points in hundredths, line mark, warns (0/1), warning, id of the case scored]."
+        help_text="Kind text → [points in hundredths, line mark, id of the case scored]."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

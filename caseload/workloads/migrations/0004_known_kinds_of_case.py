@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(help_text='Hash of definition, ranges and engine.', max_length=64, unique=True)),
                 ('definition_sha256', models.CharField(max_length=64)),
                 ('engine', models.CharField(help_text='Fingerprint of the scoring code that scored them.', max_length=32)),
-                ('kinds', models.JSONField(help_text='Kind text → [points in hundredths, line mark, warns (0/1), warning, id of the case scored].')),
+                ('kinds', models.JSONField(help_text='Kind text → [points in hundredths, line mark, id of the case scored].')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
