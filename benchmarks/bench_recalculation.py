@@ -35,6 +35,9 @@ Timed, wall clock (`time.perf_counter()`), best and median of --repeats runs:
   them are read and scored again; "new process": only the process forgets them and reads them from the
   database, as in the first full recalculation of a process started later; the plain runs know them (a
   long-running worker's daily run, an import);
+* alternating (--rounds): each round reads the rows, then runs each kind of full recalculation above once,
+  and divides each by that round's read, so that a machine whose speed drifts between phases does not
+  skew the ratios;
 * daily run: `run_daily()` once (a transaction per team, then the day's snapshots);
 * events: --events events on random held cases through `record_case_event` (level changes, completed reports
   and support contacts in turn, as benchmarks/bench_events.py), each call timed to its commit.
@@ -200,6 +203,35 @@ def digest(scored: list[MembershipWorkload]) -> str:
     return hashed.hexdigest()[:16]
 
 
+def alternate(on: dt.date, ids: list[int], rounds: int) -> None:
+    """Ratios robust to a machine whose speed drifts: each round reads the rows, then runs each kind of full
+    recalculation once, and each run is divided by that round's read; the best and median of the rounds'
+    ratios are printed."""
+    phases: dict[str, Callable[[], Any]] = {
+        "kinds known": lambda: None,
+        "new process": forget_kinds,
+        "new code": as_if_kept_by_other_code,
+        "first": lambda: forget_kinds(stored=True),
+    }
+    ratios: dict[str, list[float]] = {name: [] for name in phases}
+    reads: list[float] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        read_rows(on)
+        reads.append(time.perf_counter() - started)
+        for name, prepare in phases.items():
+            prepare()
+            started = time.perf_counter()
+            recalculate(ids, on, "benchmark")
+            ratios[name].append((time.perf_counter() - started) / reads[-1])
+    print(f"Alternating, {rounds} rounds: reads {' '.join(f'{t:.3f}' for t in reads)} s")
+    for name, values in ratios.items():
+        print(
+            f"  {name:12s} ÷ the round's read: best {min(values):.2f}×  median {statistics.median(values):.2f}×  "
+            f"(rounds: {' '.join(f'{r:.2f}' for r in values)})"
+        )
+
+
 def events(count: int, rng: random.Random) -> list[float]:
     """The event phase of benchmarks/bench_events.py on this dataset."""
     timings, kinds = time_events(count, rng)
@@ -213,6 +245,9 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--events", type=int, default=300)
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds of read and full recalculations timed in turn (0: none)"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one scoring run, then stop")
     parser.add_argument("--no-daily", action="store_true", help="skip the daily run")
     args = parser.parse_args()
@@ -260,6 +295,8 @@ def main() -> None:
         args.repeats,
     )
     timed("recalculate() all: update rows", lambda: recalculate(ids, on, "benchmark"), args.repeats)
+    if args.rounds:
+        alternate(on, ids, args.rounds)
     if not args.no_daily:
         timed("run_daily() incl. snapshots", lambda: run_daily(on), 1)
 
