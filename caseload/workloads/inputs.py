@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from caseload.cases.models import Case, CaseEvent, CaseStatus, EventKind
+from caseload.core.sql import AnyOf
 from caseload.domain.scheme import Scheme
 from caseload.domain.values import (
     CaseInput,
@@ -270,7 +271,7 @@ def _reductions_by_membership(memberships: Sequence[MembershipKey]) -> dict[int,
     say), newest first, in one query of plain values."""
     wanted = {m.pk for m in memberships}
     rows = (
-        Reduction.objects.filter(is_deleted=False, **_of_memberships(memberships))
+        Reduction.objects.filter(_of_memberships(memberships), is_deleted=False)
         .order_by("membership_id", "-effective_from", "pk")
         .values_list("membership_id", "reason__code", "hours", "effective_from", "effective_to", "is_deleted")
     )
@@ -287,7 +288,7 @@ def _responsibilities_by_membership(
     wanted = {m.pk for m in memberships}
     rows = (
         Responsibility.objects.active_on(on)
-        .filter(**_of_memberships(memberships))
+        .filter(_of_memberships(memberships))
         .order_by("membership_id", "code", "pk")
         .values_list("membership_id", "code", "quantity")
     )
@@ -307,12 +308,12 @@ def _index_for(practitioner_ids: set[int], on: dt.date) -> MembershipIndex:
     return MembershipIndex.from_rows(current.values_list("pk", "practitioner_id", "team_id"))
 
 
-def _of_memberships(memberships: Sequence[MembershipKey]) -> dict[str, Any]:
+def _of_memberships(memberships: Sequence[MembershipKey]) -> AnyOf:
     """A filter on `membership_id` for these memberships: by their ids when they are few, else by their teams
-    (a short `IN` list; the caller drops rows of other memberships of those teams)."""
+    (a shorter list; the caller drops rows of other memberships of those teams)."""
     if len(memberships) <= FEW_PRACTITIONERS:
-        return {"membership_id__in": [m.pk for m in memberships]}
-    return {"membership__team_id__in": sorted({m.team_id for m in memberships})}
+        return AnyOf("membership_id", (m.pk for m in memberships))
+    return AnyOf("membership__team_id", (m.team_id for m in memberships))
 
 
 def _open_cases_by_membership(
@@ -468,17 +469,16 @@ def _cms_contacts(
     practitioner_ids = {m.practitioner_id for m in memberships}
     window = Q(occurred_on__gt=on - dt.timedelta(days=window_days + 1), occurred_on__lte=on)
     in_window = CaseEvent.objects.filter(window, kind=EventKind.CMS_CONTACT)
-    held_cases = (
-        past.cases_last_held_by(practitioner_ids)
-        if past
-        else Case.objects.filter(practitioner_id__in=practitioner_ids).values("pk")
-    )
     if len(practitioner_ids) <= FEW_PRACTITIONERS:
         # Two index look-ups merged, rather than one OR that makes SQLite and PostgreSQL walk every contact
         # in the window (tens of ms per event): by the doer, and by the held cases' ids, read first, with
         # the kind checked here so that SQLite looks the events up by case. In the single query's order
         # (CaseEvent's default: the case's reference, the date, the id).
-        held_ids = held_cases if past else list(held_cases.values_list("pk", flat=True))
+        held_ids = (
+            past.cases_last_held_by(practitioner_ids)
+            if past
+            else list(Case.objects.filter(practitioner_id__in=practitioner_ids).values_list("pk", flat=True))
+        )
         by_doer = in_window.filter(practitioner_id__in=practitioner_ids).values_list(
             *CMS_COLUMNS, "pk", "kind"
         )
@@ -491,8 +491,9 @@ def _cms_contacts(
         events = sorted(found.values(), key=lambda row: (row[2], row[1], row[7]))
     else:
         # Every support contact of the window (a few tens of thousands for the country), kept when done by
-        # or on a case held by these practitioners: no `IN` lists of thousands of ids.
-        held_set = set(held_cases) if past else None
+        # or on a case held by these practitioners: no `IN` lists of thousands of ids (even building one,
+        # unsent, costs tens of ms).
+        held_set = set(past.cases_last_held_by(practitioner_ids)) if past else None
         events = [
             row
             for row in in_window.values_list(*CMS_COLUMNS, "pk")

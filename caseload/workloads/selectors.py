@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from caseload.cases.models import Case
+from caseload.core.sql import AnyOf
 from caseload.domain.aggregate import Aggregate, aggregate
 from caseload.domain.results import WorkloadResult
 from caseload.domain.scoring import score_practitioners
@@ -99,7 +100,7 @@ def versions_by_team(paths: dict[int, str], on: dt.date) -> dict[int, SchemeVers
     assignments = {
         a.org_unit_id: a
         for a in SchemeAssignment.objects.current(on)
-        .filter(org_unit_id__in={unit_id for chain in chains.values() for unit_id in chain})
+        .filter(AnyOf("org_unit_id", (unit_id for chain in chains.values() for unit_id in chain)))
         .select_related("scheme")
     }
     in_force: dict[int, SchemeVersion | None] = {}

@@ -327,26 +327,47 @@ def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str)
             cursor.execute(f"UPDATE {table} SET {assignments} WHERE {condition}", [*values, *params])  # noqa: S608
 
 
-def _digest(version: SchemeVersion, result: WorkloadResult, cases: CaseFingerprint) -> str:
-    """A fingerprint of what a Workload row shows: its figures, the available-time steps, every line and
-    every warning but the cases' own, and the cases' fingerprint (how many, their points, and which case
-    earns what by which rule: caseload.workloads.bulk; a case's warning is worded in its line's rule, so
-    the fingerprint covers it too). The same whether the cases were scored one by one or added up by the
-    database, so both can tell an unchanged row; cheaper to make than the breakdown's JSON. Equal
-    digests: nothing to rewrite."""
-    figures = _figures_of(version, result)
-    parts = [f"{name}={value.pk if name == 'scheme_version' else value}" for name, value in figures.items()]
-    parts += [result.scheme_name, result.scheme_version, str(result.unrounded_points)]
-    parts += [str(result.remaining_points), str(len(result.capacity_steps))]
-    parts += [
-        f"{i.kind}\x1f{i.reference}\x1f{i.points}\x1f{i.rule}"
+def _digest(
+    version: SchemeVersion,
+    result: WorkloadResult,
+    cases: CaseFingerprint,
+    steps_text: dict[int, tuple[tuple[Any, ...], str]] | None = None,
+) -> str:
+    """A fingerprint of what a Workload row shows: its figures (`_figures_of`, in that order), the
+    available-time steps, every line and every warning but the cases' own, and the cases' fingerprint (how
+    many, their points, and which case earns what by which rule: caseload.workloads.bulk; a case's warning
+    is worded in its line's rule, so the fingerprint covers it too). The same whether the cases were scored
+    one by one or added up by the database, so both can tell an unchanged row; cheaper to make than the
+    breakdown's JSON. Equal digests: nothing to rewrite.
+
+    `steps_text`: the text of each tuple of available-time steps already seen, by its id, for a caller
+    digesting thousands of results of one scorer (which shares one tuple between everyone of the same
+    grade, hours and reductions); each entry holds its tuple, so an id is not reused while the memo lives."""
+    percent = result.workload_percent.quantize(PERCENT_PLACES, ROUND_HALF_UP)
+    steps = result.capacity_steps
+    memo = steps_text.get(id(steps)) if steps_text is not None else None
+    if memo is not None and memo[0] is steps:
+        text = memo[1]
+    else:
+        text = "".join(f"\x1e{step.label}\x1f{step.value}" for step in steps)
+        if steps_text is not None:
+            steps_text[id(steps)] = (steps, text)
+    lines = "".join(
+        f"\x1e{i.kind}\x1f{i.reference}\x1f{i.points}\x1f{i.rule}"
         for i in result.items
         if i.kind not in (KIND_CASE, KIND_CASE_TOTAL)
-    ]
-    parts += [f"{step.label}\x1f{step.value}" for step in result.capacity_steps]
-    parts += [warning for warning in result.warnings if not warning.startswith(CASE_WARNING_PREFIX)]
-    parts.append(f"cases\x1f{cases.count}\x1f{cases.hundredths}\x1f{cases.checksum}")
-    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).hexdigest()
+    )
+    warnings = "".join(f"\x1e{w}" for w in result.warnings if not w.startswith(CASE_WARNING_PREFIX))
+    whole = (
+        f"scheme_version={version.pk}\x1etotal_points={result.total_points}"
+        f"\x1eavailable_points={result.available_points}\x1eworkload_percent={percent}"
+        f"\x1erag={result.rag.code}\x1erag_name={result.rag.name}\x1ecase_count={result.case_count}"
+        f"\x1econtracted_hours={result.contracted_hours}\x1ereduction_hours={result.reduction_hours}"
+        f"\x1e{result.scheme_name}\x1e{result.scheme_version}\x1e{result.unrounded_points}"
+        f"\x1e{result.remaining_points}\x1e{len(steps)}{lines}{text}{warnings}"
+        f"\x1ecases\x1f{cases.count}\x1f{cases.hundredths}\x1f{cases.checksum}"
+    )
+    return hashlib.blake2b(whole.encode(), digest_size=16).hexdigest()
 
 
 def _update_rows(rows: list[Workload], names: list[str]) -> None:

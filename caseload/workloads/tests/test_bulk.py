@@ -362,3 +362,42 @@ def test_keeping_kinds_drops_rows_of_this_definition_by_other_code_and_rows_long
     assert stale.pk not in left  # this definition, other code: superseded
     assert other.pk in left  # another definition: its cases may stand for their kinds again
     assert not KnownKinds.objects.filter(updated_at__year=2024).exists()  # unused for over 400 days: dropped
+
+
+def test_a_kind_text_splits_back_into_its_parts_or_not_at_all():
+    sep = bulk.SEPARATOR
+    texts = {f"custody{sep}A3{sep}[]{sep}0": (1, 2, 3), f'licence{sep}{sep}["warrant"]{sep}12': (4, 5, 6)}
+    assert bulk._kind_parts(texts) == [("custody", "A3", "[]", 0), ("licence", "", '["warrant"]', 12)]
+    for odd in (f"custody{sep}A3{sep}[]", f"custody{sep}A3{sep}[]{sep}x", f"custody{sep}A3{sep}{sep}0",
+                f"a{sep}b{sep}[]{sep}0{sep}1"):  # fmt: skip
+        assert bulk._kind_parts({**texts, odd: (1, 2, 3)}) is None, odd
+
+
+@pytest.mark.postgres
+def test_joining_the_kinds_on_the_cases_columns_adds_up_as_joining_on_their_text(mixed, monkeypatch):
+    """PostgreSQL joins the kinds on each case's category, level, flags and spread bits; the kind text it
+    falls back to gives the same sums, case for case."""
+    from django.db import transaction
+
+    bulk.forget_kinds(stored=True)
+    sums: list[tuple[bool, list]] = []
+    original = bulk._sums
+
+    def both(held, kinds):
+        assert bulk._kind_parts(kinds) is not None  # every kind splits: the column join is the one taken
+        by_columns = original(held, kinds)
+        with monkeypatch.context() as patch:
+            patch.setattr(bulk, "_kind_parts", lambda kinds: None)
+            by_text = original(held, kinds)
+        sums.append((sorted(by_columns) == sorted(by_text), by_columns))
+        return by_columns
+
+    monkeypatch.setattr(bulk, "_sums", both)
+    with transaction.atomic():
+        score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
+
+    assert len(sums) == 3 and all(same for same, _ in sums)
+    assert (
+        sum(row[2] for _, rows in sums for row in rows)
+        == Case.objects.filter(status="active", practitioner__isnull=False).count()
+    )
