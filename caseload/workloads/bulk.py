@@ -46,7 +46,7 @@ from typing import Any
 
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import ExpressionWrapper, Func, IntegerField, Min, Q, QuerySet, TextField, Value, When
+from django.db.models import Func, IntegerField, Min, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -75,7 +75,7 @@ logger = logging.getLogger(__name__)
 #: Beyond this many kinds of held case under one scheme version, its memberships are scored case by case
 #: (on SQLite the kinds travel in the query as a VALUES list of three parameters each).
 MAX_KINDS = 3000
-REPRESENTATIVES_BATCH = 500  # case ids per query when reading one case of each kind
+REPRESENTATIVES_BATCH = 500  # case ids per query when reading the cases that stood for kinds (SQLite)
 KEEP_UNUSED_DAYS = 400  # rows of kinds not written for this long are dropped when kinds are next kept
 HINT_ROWS = 8  # the latest rows of kinds kept, whose cases are read again under a new definition or code
 
@@ -365,11 +365,11 @@ def _hinted_kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str
     found: dict[str, int] = {}
     values: dict[int, Any] = {}
     ordered = sorted(ids)
-    # In one query where the database takes any number of parameters (PostgreSQL), else in batches.
-    size = len(ordered) if connections[held.db].features.max_query_params is None else REPRESENTATIVES_BATCH
+    # In one query on PostgreSQL (the ids as one array: `AnyOf`), else in batches of parameters.
+    size = len(ordered) if connections[held.db].vendor == "postgresql" else REPRESENTATIVES_BATCH
     for start in range(0, len(ordered), size):
         batch = ordered[start : start + size]
-        for kind, *case, pk in held.filter(pk__in=batch).values_list("kind", *CASE_INPUT_FIELDS, "pk"):
+        for kind, *case, pk in held.filter(AnyOf("pk", batch)).values_list("kind", *CASE_INPUT_FIELDS, "pk"):
             if found.setdefault(kind, pk) == pk:
                 values[pk] = case
     if not found or len(found) > MAX_KINDS:
@@ -407,8 +407,8 @@ def _store_kinds(
 
 
 def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
-    """The open cases held in these teams, with their spread bits (bit i set when the i-th of `bounds` holds
-    the case's date) and their kind: category, level, flags as text and the spread bits, as one text."""
+    """The open cases held in these teams, with their kind: category, level, flags as text and the spread
+    bits (bit i set when the i-th of `bounds` holds the case's date)."""
     bits: Any = Value(0)
     for index, (attribute, low, high) in enumerate(bounds):
         inside = Q(**{f"{attribute}__gt": low, f"{attribute}__lte": high})
@@ -417,21 +417,17 @@ def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
         )
     # The kind as one text, which SQLite can index on the fly when joining (a column of the case table
     # beside a value of the VALUES list would not be: their type affinities differ).
-    return (
-        Case.objects.filter(
-            AnyOf("team_id", team_ids), status=CaseStatus.ACTIVE, practitioner_id__isnull=False
-        )
-        .annotate(bits=ExpressionWrapper(bits, output_field=IntegerField()))
-        .annotate(
-            kind=KindText(
-                "category",
-                Value(SEPARATOR),
-                "level",
-                Value(SEPARATOR),
-                Coalesce(Cast("flags", TextField()), Value(""), output_field=TextField()),
-                Value(SEPARATOR),
-                Cast("bits", TextField()),
-            )
+    return Case.objects.filter(
+        AnyOf("team_id", team_ids), status=CaseStatus.ACTIVE, practitioner_id__isnull=False
+    ).annotate(
+        kind=KindText(
+            "category",
+            Value(SEPARATOR),
+            "level",
+            Value(SEPARATOR),
+            Coalesce(Cast("flags", TextField()), Value(""), output_field=TextField()),
+            Value(SEPARATOR),
+            Cast(bits, TextField()),
         )
     )
 
@@ -439,27 +435,30 @@ def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
 def _kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindValue] | None:
     """Every kind of held case (its text: category, level, flags and spread bits) with its points in
     hundredths, its line's mark and the case scored for it; None when there are more than MAX_KINDS."""
-    found = list(held.order_by().values_list("kind").annotate(representative=Min("pk")))
+    # One query: the first case of each kind, with its values (the kinds are a few thousand at most).
+    first_of_each = held.order_by().values("kind").annotate(first=Min("pk")).values("first")
+    rows = (
+        held.filter(pk__in=Subquery(first_of_each)).order_by().values_list("kind", *CASE_INPUT_FIELDS, "pk")
+    )
+    found: list[tuple[str, int]] = []
+    values: dict[int, Any] = {}
+    for kind, *case, pk in rows[: MAX_KINDS + 1]:
+        found.append((kind, pk))
+        values[pk] = case
     if len(found) > MAX_KINDS:
         return None
-    return _score_kinds(scheme, on, found)
+    return _score_kinds(scheme, on, found, values)
 
 
 def _score_kinds(
-    scheme: Scheme, on: dt.date, found: list[tuple[str, int]], values: dict[int, Any] | None = None
+    scheme: Scheme, on: dt.date, found: list[tuple[str, int]], values: dict[int, Any]
 ) -> dict[str, KindValue]:
     """Each kind's value, from the engine's rule for the case that stands for it (kind text, case id);
-    `values`: those cases' CASE_INPUT_FIELDS by id, when the caller has read them."""
-    representatives: dict[int, Any] = values or {}
-    ids = [row[1] for row in found] if values is None else []
-    for start in range(0, len(ids), REPRESENTATIVES_BATCH):
-        batch = ids[start : start + REPRESENTATIVES_BATCH]
-        for *case, pk in Case.objects.filter(pk__in=batch).values_list(*CASE_INPUT_FIELDS, "pk"):
-            representatives[pk] = case
+    `values`: those cases' CASE_INPUT_FIELDS, by id."""
     rules = CaseRules(scheme, on)
     kinds: dict[str, KindValue] = {}
     for kind, pk in found:
-        rule = rules.rule_for(case_values_input(*representatives[pk]))
+        rule = rules.rule_for(case_values_input(*values[pk]))
         kinds[kind] = (int(rule.points * 100), line_mark(rule.points, rule.rule), pk)
     return kinds
 
@@ -468,58 +467,35 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
     """Per (holder, team): cases, Σ points in hundredths, Σ fingerprint terms, cases of no known kind and
     cases in a sibling group. Only sums and counts, so that PostgreSQL can add up in its parallel workers
     (it cannot split text aggregates)."""
-    connection = connections[held.db]
+    inner = held.order_by().values_list("id", "practitioner_id", "team_id", "kind", "sibling_group")
+    inner_sql, inner_params = inner.query.get_compiler(inner.db).as_sql()
+    connection = connections[inner.db]
     q = connection.ops.quote_name
-    holder, team, case_id, group = (
-        f"c.{q(n)}" for n in ("practitioner_id", "team_id", "id", "sibling_group")
+    holder, team, case_id, group, kind = (
+        f"c.{q(n)}" for n in ("practitioner_id", "team_id", "id", "sibling_group", "kind")
     )
     points, mark = (f"k.{q(n)}" for n in ("points", "mark"))
-    parts = _kind_parts(kinds) if connection.vendor == "postgresql" else None
-    if parts is not None:
-        # PostgreSQL: the kinds as arrays (six parameters rather than three per kind), joined on the case's
-        # own columns and spread bits: a fifth faster than building each case's kind text, mostly its flags'
-        # (`_kind_parts`). Hashed for the join (`_hash_join_only`).
-        columns = ("category", "level", "flags", "bits")
-        inner = held.order_by().values_list("id", "practitioner_id", "team_id", "sibling_group", *columns)
-        names = ", ".join(q(n) for n in (*columns, "points", "mark"))
-        kinds_sql = (
-            "SELECT u.a, u.b, u.c::jsonb, u.d, u.e, u.f "
-            "FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::bigint[], %s::bigint[]) "
-            "AS u (a, b, c, d, e, f)"
-        )
-        categories, levels, flags, bits = zip(*parts, strict=True)
-        numbers = (bits, *zip(*((value[0], value[1]) for value in kinds.values()), strict=True))
-        # Texts as lists; the numbers as array texts, which the driver would otherwise dump one by one.
-        kinds_params = [list(categories), list(levels), list(flags)]
-        kinds_params += ["{" + ",".join(map(str, column)) + "}" for column in numbers]
-        join = " AND ".join(f"k.{q(n)} = c.{q(n)}" for n in columns)
-        materialised = ""
+    names = f"{q('kind')}, {q('points')}, {q('mark')}"
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # Three array parameters rather than three per kind; hashed for the join (`_hash_join_only`).
+        kinds_sql = "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[])"
+        # The numbers as array texts: the driver would dump them one by one.
+        texts, *numbers = zip(*((key, *value[:2]) for key, value in kinds.items()), strict=True)
+        kinds_params = [list(texts), *("{" + ",".join(map(str, column)) + "}" for column in numbers)]
     else:
-        # Elsewhere (SQLite) on the kind text, with the kinds as a VALUES list, which SQLite materialises
-        # and indexes on the fly for the join. (PostgreSQL too, should a kind's text not split.)
-        inner = held.order_by().values_list("id", "practitioner_id", "team_id", "sibling_group", "kind")
-        names = ", ".join(q(n) for n in ("kind", "points", "mark"))
-        if connection.vendor == "postgresql":
-            kinds_sql = "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[])"
-            texts, *numbers = zip(*((key, *value[:2]) for key, value in kinds.items()), strict=True)
-            kinds_params = [list(texts), *("{" + ",".join(map(str, column)) + "}" for column in numbers)]
-            materialised = ""
-        else:
-            kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(kinds))
-            kinds_params = [value for key, found in kinds.items() for value in (key, *found[:2])]
-            materialised = "MATERIALIZED "
-        join = f"k.{q('kind')} = c.{q('kind')}"
-    inner_sql, inner_params = inner.query.get_compiler(inner.db).as_sql()
+        # SQLite indexes a materialised list on the fly for the join.
+        kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(kinds))
+        kinds_params = [value for key, found in kinds.items() for value in (key, *found[:2])]
     sql = (
-        f"WITH kinds ({names}) AS {materialised}({kinds_sql}) "  # noqa: S608
+        f"WITH kinds ({names}) AS {'' if postgresql else 'MATERIALIZED '}({kinds_sql}) "  # noqa: S608
         f"SELECT {holder}, {team}, COUNT(*), COALESCE(SUM({points}), 0), "
         f"COALESCE(SUM((({case_id} %% {ID_MODULUS}) + 1) * {mark}), 0), "
         f"SUM(CASE WHEN {points} IS NULL THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {group} <> '' THEN 1 ELSE 0 END) "
-        f"FROM ({inner_sql}) c LEFT JOIN kinds k ON {join} "
+        f"FROM ({inner_sql}) c LEFT JOIN kinds k ON k.{q('kind')} = {kind} "
         f"GROUP BY {holder}, {team}"
     )
-    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         before = _hash_join_only(cursor) if postgresql else None
         try:
@@ -530,20 +506,6 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
                 cursor.execute(
                     "SELECT set_config('enable_mergejoin', %s, true), set_config('jit', %s, true)", before
                 )
-
-
-def _kind_parts(kinds: dict[str, KindValue]) -> list[tuple[str, str, str, int]] | None:
-    """Each kind's text split back into its category, level, flags text and spread bits, in the kinds'
-    order; None if one does not split so (it never matched a case's own columns in the same way: the
-    caller joins on the text instead). Flags are JSON text, in which the separator, a control character,
-    is always escaped; an empty flags text stands for flags that are null."""
-    parts: list[tuple[str, str, str, int]] = []
-    for text in kinds:
-        split = text.split(SEPARATOR)
-        if len(split) != 4 or not split[2] or not split[3].isdigit():
-            return None
-        parts.append((split[0], split[1], split[2], int(split[3])))
-    return parts
 
 
 def _hash_join_only(cursor: Any) -> list[str]:

@@ -238,10 +238,11 @@ def _store_totalled(scores: BulkScores, ids: list[int], on: dt.date, reason: str
     }
     same: list[int] = []
     redo = set(scores.case_by_case)
+    steps: dict[int, tuple[tuple[Any, ...], str]] = {}  # the available-time steps' texts (`_digest`)
     for member in scores.totalled:
         membership_id = member.membership.pk
         pk, digest = existing.get(membership_id, (None, ""))
-        if pk is not None and digest == _digest(member.version, member.result, member.fingerprint):
+        if pk is not None and digest == _digest(member.version, member.result, member.fingerprint, steps):
             same.append(pk)
         else:
             redo.add(membership_id)
