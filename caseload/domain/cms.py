@@ -43,23 +43,34 @@ def cms_items(
         contacts,
         key=lambda c: (c.contact_date, c.case_reference, c.contact_type, c.performed_by, c.case_holder),
     )
+    # Each contact type and date's points and words, worked out once (a batch holds thousands of contacts
+    # of a few types on a few days).
+    worded: dict[tuple[str, date], tuple[Decimal, str, str, str]] = {}
+    label = scheme.label
     for contact in ordered:
         if contact.performed_by == contact.case_holder or not contact_in_window(scheme, contact, on):
             continue
-        contact_type = scheme.contact_types_by_code.get(contact.contact_type)
-        when = contact.contact_date.isoformat()
-        if contact_type is None:
-            points = ZERO_POINTS
-            what = f"CMS contact type {contact.contact_type!r} on {when}"
-            worth = "not in the scheme, 0 points"
-        else:
-            points = two_dp(contact_type.points)
-            what = f"CMS {contact_type.code} {contact_type.name} on {when}"
-            worth = ""
+        key = (contact.contact_type, contact.contact_date)
+        words = worded.get(key)
+        if words is None:
+            words = worded[key] = _worded(scheme, *key)
+        points, what, plus, minus = words
         if contact.performed_by in practitioner_ids:
-            rule = f"{what}, done for {contact.case_holder}: {worth or f'+{points}'} ({scheme.label})"
+            rule = f"{what}, done for {contact.case_holder}: {plus} ({label})"
             items[contact.performed_by].append(BreakdownItem(KIND_CMS, contact.case_reference, points, rule))
         if contact.case_holder in practitioner_ids:
-            rule = f"{what}, done by {contact.performed_by}: {worth or f'-{points}'} ({scheme.label})"
+            rule = f"{what}, done by {contact.performed_by}: {minus} ({label})"
             items[contact.case_holder].append(BreakdownItem(KIND_CMS, contact.case_reference, -points, rule))
     return items
+
+
+def _worded(scheme: Scheme, code: str, when: date) -> tuple[Decimal, str, str, str]:
+    """A contact type's points on a date and the words of its lines: what it was, then what it earns the
+    doer and costs the holder."""
+    contact_type = scheme.contact_types_by_code.get(code)
+    if contact_type is None:
+        worth = "not in the scheme, 0 points"
+        return ZERO_POINTS, f"CMS contact type {code!r} on {when.isoformat()}", worth, worth
+    points = two_dp(contact_type.points)
+    what = f"CMS {contact_type.code} {contact_type.name} on {when.isoformat()}"
+    return points, what, f"+{points}", f"-{points}"

@@ -29,6 +29,7 @@ from caseload.domain.values import CaseInput, CmsContactInput, PractitionerInput
 from caseload.domain.work_items import extra_items, non_case_items, report_items
 
 ZERO = Decimal(0)
+NOTHING: tuple[tuple[BreakdownItem, ...], tuple[str, ...]] = ((), ())  # no lines, no warnings
 HUNDRED = Decimal(100)
 _by_reference = attrgetter("reference")
 
@@ -96,7 +97,12 @@ class Scorer:
             warnings.append(f"grade {practitioner.grade!r} is not in the scheme: no available time")
         capacity, capacity_steps = self._available(practitioner, grade_code)
         items = list(self._non_case_items(grade_code))
-        extras, extra_warnings = extra_items(scheme, practitioner.extra_responsibilities)
+        # (Most people have no extra responsibilities and no reports: nothing to look at then.)
+        extras, extra_warnings = (
+            extra_items(scheme, practitioner.extra_responsibilities)
+            if practitioner.extra_responsibilities
+            else NOTHING
+        )
         items.extend(extras)
         case_total = practitioner.case_total
         if case_total is None:
@@ -108,7 +114,9 @@ class Scorer:
                 items.append(BreakdownItem(KIND_CASE_TOTAL, "", case_total.points, rule))
             warnings.extend(case_total.warnings)
             case_count = case_total.count
-        reports, report_warnings = report_items(scheme, practitioner.reports, self.on)
+        reports, report_warnings = (
+            report_items(scheme, practitioner.reports, self.on) if practitioner.reports else NOTHING
+        )
         items.extend(reports)
         items.extend(cms)
         warnings.extend(extra_warnings)

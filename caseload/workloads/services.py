@@ -19,6 +19,7 @@ from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from caseload.core.sql import AnyOf
 from caseload.domain.aggregate import aggregate
 from caseload.domain.results import CASE_WARNING_PREFIX, KIND_CASE, KIND_CASE_TOTAL, WorkloadResult
 from caseload.domain.results_json import result_as_dict
@@ -105,7 +106,7 @@ def recalculate(
             everyone = membership_rows(on)
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
-            return len(_store_totalled(score_totalled(rows, on, everyone), ids, on, reason))
+            return _store_totalled(score_totalled(rows, on, everyone), ids, on, reason)
         return _store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason)
 
 
@@ -140,7 +141,7 @@ def run_daily(
             everyone = membership_rows(on)  # read once locked: hours changed meanwhile are seen
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
-            scored += _store_totalled(score_totalled(rows, on, everyone), ids, on, reason)
+            _store_totalled(score_totalled(rows, on, everyone), ids, on, reason, into=scored)
         done = min(start + DAILY_TEAMS, len(teams))
         say(f"Recalculated {done} of {len(teams)} teams ({len(scored)} workloads)")
     Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
@@ -222,15 +223,18 @@ def _id_batches(connection: Any, ids: list[int]) -> Iterator[tuple[str, list[Any
         yield f"id IN ({', '.join(['%s'] * len(batch))})", batch
 
 
-def _store_totalled(scores: BulkScores, ids: list[int], on: dt.date, reason: str) -> list[Scored]:
+def _store_totalled(
+    scores: BulkScores, ids: list[int], on: dt.date, reason: str, into: list[Scored] | None = None
+) -> int:
     """Store figures scored with their cases added up: a membership whose digest (figures and case
     fingerprint) matches its stored row only records the run; the others, and those the database could
     not add up, are scored case by case and stored with their full breakdown. Drops the rows of the
-    memberships in `ids` that were not scored. Returns the figures stored, in membership order."""
+    memberships in `ids` that were not scored. Returns how many are stored; `into`, when given, receives
+    their figures, in membership order."""
     wanted = set(ids)
     rows = Workload.objects.order_by()
     if len(ids) <= STORED_BY_ID:  # else every stored row, rather than an `IN` list of thousands of ids
-        rows = rows.filter(membership_id__in=ids)
+        rows = rows.filter(AnyOf("membership_id", ids))
     existing = {
         membership_id: (pk, digest)
         for membership_id, pk, digest in rows.values_list("membership_id", "pk", "digest")
@@ -250,17 +254,21 @@ def _store_totalled(scores: BulkScores, ids: list[int], on: dt.date, reason: str
     now = timezone.now()
     _write(rescored, reason, now)
     _touch(same, on=on, now=now, reason=reason[:200])
-    totalled = [
-        Scored(m.membership.pk, m.membership.practitioner_id, m.membership.team_path, m.version, m.result)
-        for m in scores.totalled
-    ]
     case_by_case = set(scores.case_by_case)
-    stored = totalled + [_scored(m) for m in rescored if m.membership.pk in case_by_case]
-    kept = {member.membership_id for member in stored}
+    kept = {m.membership.pk for m in scores.totalled} | {
+        m.membership.pk for m in rescored if m.membership.pk in case_by_case
+    }
     gone = [existing[pk][0] for pk in wanted - kept if pk in existing]
     for start in range(0, len(gone), TOUCH_BATCH):
         Workload.objects.filter(pk__in=gone[start : start + TOUCH_BATCH]).delete()
-    return sorted(stored, key=lambda member: member.membership_id)
+    if into is not None:
+        stored = [
+            Scored(m.membership.pk, m.membership.practitioner_id, m.membership.team_path, m.version, m.result)
+            for m in scores.totalled
+        ]
+        stored += [_scored(m) for m in rescored if m.membership.pk in case_by_case]
+        into += sorted(stored, key=lambda member: member.membership_id)
+    return len(kept)
 
 
 def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> int:
