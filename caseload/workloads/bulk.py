@@ -124,15 +124,30 @@ def line_mark(points: Decimal, rule: str) -> int:
     return int.from_bytes(digest, "big") % MARK_MODULUS + 1
 
 
-def fingerprint_of_items(items: Iterable[BreakdownItem], case_ids: dict[str, int]) -> CaseFingerprint:
-    """The fingerprint of a result scored case by case, from its case lines and the cases' ids."""
+#: A memo of case lines' values, by the ids of a line's rule text and points: (the rule, the points, the
+#: points in hundredths, the line's mark). Lines of one kind of case share their rule and points objects
+#: (the engine's `CaseRules`), so thousands of lines are worked out once; an entry holds its objects, so
+#: their ids are not reused while it lives, and it is used only for those very objects.
+LineMarks = dict[tuple[int, int], tuple[str, Decimal, int, int]]
+
+
+def fingerprint_of_items(
+    items: Iterable[BreakdownItem], case_ids: dict[str, int], marks: LineMarks | None = None
+) -> CaseFingerprint:
+    """The fingerprint of a result scored case by case, from its case lines and the cases' ids. `marks`: a
+    memo shared by the caller's calls for results of one scoring run (`LineMarks`)."""
+    memo: LineMarks = {} if marks is None else marks
     count = hundredths = checksum = 0
     for item in items:
         if item.kind != KIND_CASE:
             continue
+        rule, points = item.rule, item.points
+        known = memo.get((id(rule), id(points)))
+        if known is None or known[0] is not rule or known[1] is not points:
+            known = memo[(id(rule), id(points))] = (rule, points, int(points * 100), line_mark(points, rule))
         count += 1
-        hundredths += int(item.points * 100)
-        checksum += (case_ids[item.reference] % ID_MODULUS + 1) * line_mark(item.points, item.rule)
+        hundredths += known[2]
+        checksum += (case_ids[item.reference] % ID_MODULUS + 1) * known[3]
     return CaseFingerprint(count, hundredths, checksum)
 
 

@@ -28,7 +28,13 @@ from caseload.organisations.models import OrgUnit, TeamMembership
 from caseload.schemes.models import SchemeVersion
 from caseload.schemes.services import domain_scheme
 from caseload.workloads.affected import affected_by_scheme_version
-from caseload.workloads.bulk import BulkScores, CaseFingerprint, fingerprint_of_items, score_totalled
+from caseload.workloads.bulk import (
+    BulkScores,
+    CaseFingerprint,
+    LineMarks,
+    fingerprint_of_items,
+    score_totalled,
+)
 from caseload.workloads.history import past_state
 from caseload.workloads.inputs import current_memberships, membership_rows
 from caseload.workloads.models import UnitSnapshot, Workload, WorkloadSnapshot
@@ -295,11 +301,13 @@ def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> N
     created: list[Workload] = []
     changed: list[Workload] = []
     unchanged: list[int] = []
+    marks: LineMarks = {}  # the case lines' values, each worked out once (`fingerprint_of_items`)
+    steps: dict[int, tuple[tuple[Any, ...], str]] = {}  # the available-time steps' texts (`_digest`)
     for member in scored:
         figures = _figures(member)
         assert member.case_ids is not None, "stored workloads are scored from the current data"
-        fingerprint = fingerprint_of_items(member.result.items, member.case_ids)
-        digest = _digest(member.version, member.result, fingerprint)
+        fingerprint = fingerprint_of_items(member.result.items, member.case_ids, marks)
+        digest = _digest(member.version, member.result, fingerprint, steps)
         stamp = {"calculated_for": member.result.on, "calculated_at": now, "reason": reason, "digest": digest}
         pk, revision, old_digest = existing.get(member.membership.pk, (None, 0, ""))
         if pk is not None and digest == old_digest:
