@@ -362,3 +362,25 @@ def test_keeping_kinds_drops_rows_of_this_definition_by_other_code_and_rows_long
     assert stale.pk not in left  # this definition, other code: superseded
     assert other.pk in left  # another definition: its cases may stand for their kinds again
     assert not KnownKinds.objects.filter(updated_at__year=2024).exists()  # unused for over 400 days: dropped
+
+
+def test_a_shared_memo_of_line_marks_gives_the_fingerprint_worked_out_line_by_line():
+    from caseload.domain.results import KIND_CASE, BreakdownItem
+
+    rule = "Community A3: 12.5 points"
+    lines = [
+        BreakdownItem(KIND_CASE, "R1", Decimal("12.50"), rule),
+        BreakdownItem(KIND_CASE, "R2", Decimal("12.50"), rule),
+        BreakdownItem(KIND_CASE, "R3", Decimal("12.5"), rule),  # equal points, written otherwise
+        BreakdownItem(KIND_CASE, "R4", Decimal("12.50"), "another " + rule),
+        BreakdownItem("report", "court", Decimal("5.00"), "a report"),
+    ]
+    ids = {"R1": 11, "R2": 12, "R3": 13, "R4": 14}
+    by_hand = sum(
+        (ids[line.reference] % bulk.ID_MODULUS + 1) * bulk.line_mark(line.points, line.rule)
+        for line in lines[:4]
+    )
+    marks: bulk.LineMarks = {}
+    for _ in range(2):  # the second time from the memo
+        assert fingerprint_of_items(lines, ids, marks) == bulk.CaseFingerprint(4, 5000, by_hand)
+    assert bulk.line_mark(Decimal("12.5"), rule) != bulk.line_mark(Decimal("12.50"), rule)
