@@ -21,7 +21,8 @@ when a changed row is scored case by case (they are left out of the figures here
 Memberships this cannot count exactly are left to be scored case by case: those holding a case in a sibling
 group when the scheme shares sibling points (the share depends on the group's other cases) or a case of a
 kind that appeared between the two queries; and everyone measured under a scheme version with more than
-`MAX_KINDS` kinds of held case.
+`MAX_KINDS` kinds of held case. Memberships that cannot be unchanged (no stored figures, or figures of
+another scheme version: the caller says) go straight to being scored case by case, without adding up.
 
 The kinds scored are kept for the life of the process (`_KNOWN`) and in the database (`KnownKinds`, filed
 under the scheme definition's hash and a fingerprint of the scoring code): the next full recalculation, on
@@ -37,7 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -152,19 +153,29 @@ def fingerprint_of_items(
 
 
 def score_totalled(
-    rows: Sequence[MembershipRow], on: dt.date, everyone: Sequence[MembershipRow] | None = None
+    rows: Sequence[MembershipRow],
+    on: dt.date,
+    everyone: Sequence[MembershipRow] | None = None,
+    stored: Mapping[int, int] | None = None,
 ) -> BulkScores:
     """Score these memberships on `on` with their cases added up by the database, each under its team's
     scheme version; memberships whose team has no scheme in force are in neither list. `everyone`: every
     current membership, when the caller has read them (work on a case counts in the membership of the
-    case's team: `MembershipIndex`)."""
+    case's team: `MembershipIndex`). `stored`: the scheme version of each membership's stored figures, by
+    membership id, when the caller compares with them: a membership with none, or with another version's,
+    cannot be unchanged, so it is left to be scored case by case without being added up (everyone, after a
+    new version is published or on the first recalculation of a database)."""
     versions = versions_by_team({row.team_id: row.team_path for row in rows}, on)
     groups: dict[int, tuple[SchemeVersion, list[MembershipRow]]] = {}
+    case_by_case: list[int] = []
     for row in rows:
         version = versions[row.team_id]
-        if version is not None:
+        if version is None:
+            continue
+        if stored is not None and stored.get(row.pk) != version.pk:
+            case_by_case.append(row.pk)
+        else:
             groups.setdefault(version.pk, (version, []))[1].append(row)
-    case_by_case: list[int] = []
     schemes: dict[int, Scheme] = {}
     countable: list[MembershipRow] = []
     totals: dict[int, CaseTotal] = {}
@@ -176,6 +187,8 @@ def score_totalled(
         countable += [row for row in group if row.pk not in unsure]
         case_by_case += sorted(unsure)
         totals |= {pk: CaseTotal(f.count, Decimal(f.hundredths).scaleb(-2)) for pk, f in found.items()}
+    if not countable:
+        return BulkScores([], case_by_case)
     # Everyone's other inputs in one go; each scheme's engine then scores its own memberships.
     index = (
         None

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -112,7 +112,9 @@ def recalculate(
             everyone = membership_rows(on)
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
-            return _store_totalled(score_totalled(rows, on, everyone), ids, on, reason)
+            stored = _stored_rows(ids)
+            scores = score_totalled(rows, on, everyone, {pk: row[2] for pk, row in stored.items()})
+            return _store_totalled(scores, ids, on, reason, stored)
         return _store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason)
 
 
@@ -147,7 +149,9 @@ def run_daily(
             everyone = membership_rows(on)  # read once locked: hours changed meanwhile are seen
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
-            _store_totalled(score_totalled(rows, on, everyone), ids, on, reason, into=scored)
+            stored = _stored_rows(ids)
+            scores = score_totalled(rows, on, everyone, {pk: row[2] for pk, row in stored.items()})
+            _store_totalled(scores, ids, on, reason, stored, into=scored)
         done = min(start + DAILY_TEAMS, len(teams))
         say(f"Recalculated {done} of {len(teams)} teams ({len(scored)} workloads)")
     Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
@@ -229,42 +233,65 @@ def _id_batches(connection: Any, ids: list[int]) -> Iterator[tuple[str, list[Any
         yield f"id IN ({', '.join(['%s'] * len(batch))})", batch
 
 
-def _store_totalled(
-    scores: BulkScores, ids: list[int], on: dt.date, reason: str, into: list[Scored] | None = None
-) -> int:
-    """Store figures scored with their cases added up: a membership whose digest (figures and case
-    fingerprint) matches its stored row only records the run; the others, and those the database could
-    not add up, are scored case by case and stored with their full breakdown. Drops the rows of the
-    memberships in `ids` that were not scored. Returns how many are stored; `into`, when given, receives
-    their figures, in membership order."""
+class StoredRow(NamedTuple):
+    """What a full recalculation compares with in a stored workload."""
+
+    pk: int
+    digest: str
+    version_id: int
+    revision: int
+
+
+def _stored_rows(ids: Collection[int]) -> dict[int, StoredRow]:
+    """The stored workloads of these memberships, by membership id."""
     wanted = set(ids)
     rows = Workload.objects.order_by()
-    if len(ids) <= STORED_BY_ID:  # else every stored row, rather than an `IN` list of thousands of ids
-        rows = rows.filter(AnyOf("membership_id", ids))
-    existing = {
-        membership_id: (pk, digest)
-        for membership_id, pk, digest in rows.values_list("membership_id", "pk", "digest")
+    if len(wanted) <= STORED_BY_ID:  # else every stored row, rather than a list of thousands of ids
+        rows = rows.filter(AnyOf("membership_id", wanted))
+    return {
+        membership_id: StoredRow(*row)
+        for membership_id, *row in rows.values_list(
+            "membership_id", "pk", "digest", "scheme_version_id", "revision"
+        )
         if membership_id in wanted
     }
+
+
+def _store_totalled(
+    scores: BulkScores,
+    ids: list[int],
+    on: dt.date,
+    reason: str,
+    existing: dict[int, StoredRow],
+    into: list[Scored] | None = None,
+) -> int:
+    """Store figures scored with their cases added up: a membership whose digest (figures and case
+    fingerprint) matches its stored row (`existing`: `_stored_rows(ids)`) only records the run; the others,
+    and those left to be scored case by case, are scored case by case and stored with their full
+    breakdown. Drops the rows of the memberships in `ids` that were not scored. Returns how many are
+    stored; `into`, when given, receives their figures, in membership order."""
+    wanted = set(ids)
     same: list[int] = []
     redo = set(scores.case_by_case)
     steps: dict[int, tuple[tuple[Any, ...], str]] = {}  # the available-time steps' texts (`_digest`)
     for member in scores.totalled:
         membership_id = member.membership.pk
-        pk, digest = existing.get(membership_id, (None, ""))
-        if pk is not None and digest == _digest(member.version, member.result, member.fingerprint, steps):
-            same.append(pk)
+        row = existing.get(membership_id)
+        if row is not None and row.digest == _digest(
+            member.version, member.result, member.fingerprint, steps
+        ):
+            same.append(row.pk)
         else:
             redo.add(membership_id)
     rescored = score_memberships(current_memberships(on, membership_ids=sorted(redo)), on) if redo else []
     now = timezone.now()
-    _write(rescored, reason, now)
+    _write(rescored, reason, now, existing)
     _touch(same, on=on, now=now, reason=reason[:200])
     case_by_case = set(scores.case_by_case)
     kept = {m.membership.pk for m in scores.totalled} | {
         m.membership.pk for m in rescored if m.membership.pk in case_by_case
     }
-    gone = [existing[pk][0] for pk in wanted - kept if pk in existing]
+    gone = [existing[pk].pk for pk in wanted - kept if pk in existing]
     for start in range(0, len(gone), TOUCH_BATCH):
         Workload.objects.filter(pk__in=gone[start : start + TOUCH_BATCH]).delete()
     if into is not None:
@@ -285,19 +312,21 @@ def _store(scored: list[MembershipWorkload], ids: list[int], reason: str) -> int
     return len(scored)
 
 
-def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> None:
-    """Upsert the scored memberships' Workload rows, one revision up.
+def _write(
+    scored: list[MembershipWorkload],
+    reason: str,
+    now: dt.datetime,
+    existing: Mapping[int, StoredRow] | None = None,
+) -> None:
+    """Upsert the scored memberships' Workload rows, one revision up; `existing`: their stored rows, when
+    the caller has read them (`_stored_rows`).
 
     A row whose figures and breakdown are unchanged (the same `digest`) only records that it was
     recalculated (date, time, reason, revision), several hundred rows per UPDATE; the breakdown JSON is
     built and written only for rows that are new or changed."""
     reason = reason[:200]
-    existing = {
-        membership_id: (pk, revision, digest)
-        for membership_id, pk, revision, digest in Workload.objects.filter(
-            membership_id__in=[m.membership.pk for m in scored]
-        ).values_list("membership_id", "pk", "revision", "digest")
-    }
+    if existing is None:
+        existing = _stored_rows([m.membership.pk for m in scored])
     created: list[Workload] = []
     changed: list[Workload] = []
     unchanged: list[int] = []
@@ -309,19 +338,19 @@ def _write(scored: list[MembershipWorkload], reason: str, now: dt.datetime) -> N
         fingerprint = fingerprint_of_items(member.result.items, member.case_ids, marks)
         digest = _digest(member.version, member.result, fingerprint, steps)
         stamp = {"calculated_for": member.result.on, "calculated_at": now, "reason": reason, "digest": digest}
-        pk, revision, old_digest = existing.get(member.membership.pk, (None, 0, ""))
-        if pk is not None and digest == old_digest:
-            unchanged.append(pk)
+        row = existing.get(member.membership.pk)
+        if row is not None and digest == row.digest:
+            unchanged.append(row.pk)
             continue
         workload = Workload(
-            pk=pk,
+            pk=row.pk if row is not None else None,
             membership=member.membership,
-            revision=revision + 1,
+            revision=row.revision + 1 if row is not None else 1,
             breakdown=_breakdown(member),
             **figures,
             **stamp,
         )
-        (changed if pk is not None else created).append(workload)
+        (changed if row is not None else created).append(workload)
     _insert_rows(created)
     if changed:
         _update_rows(changed, [*_FIELDS, "revision"])

@@ -384,3 +384,49 @@ def test_a_shared_memo_of_line_marks_gives_the_fingerprint_worked_out_line_by_li
     for _ in range(2):  # the second time from the memo
         assert fingerprint_of_items(lines, ids, marks) == bulk.CaseFingerprint(4, 5000, by_hand)
     assert bulk.line_mark(Decimal("12.5"), rule) != bulk.line_mark(Decimal("12.50"), rule)
+
+
+def test_memberships_whose_stored_figures_cannot_be_unchanged_are_not_added_up(mixed, monkeypatch):
+    rows = membership_rows(ON, [m.pk for m in mixed])
+    plain = score_totalled(rows, ON)
+    version_of = {t.membership.pk: t.version.pk for t in plain.totalled}
+    sums = []
+    original = bulk._sums
+    monkeypatch.setattr(bulk, "_sums", lambda held, kinds: sums.append(1) or original(held, kinds))
+    north = [pk for pk, version in version_of.items() if version == version_of[mixed[1].pk]]
+    other_version, missing = north[0], north[1]
+    stored = {pk: version for pk, version in version_of.items() if pk != missing}
+    stored[other_version] = -1  # figures of another scheme version (as before a new one was published)
+
+    scores = score_totalled(rows, ON, stored=stored)
+
+    assert {other_version, missing} <= set(scores.case_by_case)
+    assert _figures(scores) == {
+        pk: f for pk, f in _figures(plain).items() if pk not in {other_version, missing}
+    }
+    assert set(scores.case_by_case) - {other_version, missing} == set(plain.case_by_case)
+    sums.clear()
+    nothing_stored = score_totalled(rows, ON, stored={})
+    assert not nothing_stored.totalled and not sums  # nothing added up: not even a query
+    assert set(nothing_stored.case_by_case) == set(version_of) | set(plain.case_by_case)
+
+
+def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring_alone_stores(
+    mixed, monkeypatch
+):
+    for member in mixed:
+        recalculate([member])
+    alone = _rows()
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    one = Workload.objects.exclude(case_count=0).order_by("pk").first()
+    other = Workload.objects.exclude(scheme_version_id=one.scheme_version_id).values_list(
+        "scheme_version_id", flat=True
+    )[0]
+    # One row of another scheme version (its digest, which covers the version, differs too); the others
+    # changed as well: every row is rewritten.
+    Workload.objects.filter(pk=one.pk).update(scheme_version_id=other, breakdown={}, total_points=0)
+    Workload.objects.update(digest="")
+
+    assert recalculate(mixed) == len(alone)
+
+    assert _rows() == alone
