@@ -203,7 +203,8 @@ def practitioner_inputs(
     With `past`, cases, their levels, who held them and contracted hours are as the history records them
     on that date (caseload.workloads.history); without it, as they are now, and `case_ids`, when given,
     receives each membership's held cases' ids by reference."""
-    index = _index_for({m.practitioner_id for m in memberships}, on)
+    practitioner_ids = {m.practitioner_id for m in memberships}
+    index = _index_for(practitioner_ids, on)
     reductions = _reductions_by_membership(memberships)
     extras = _responsibilities_by_membership(memberships, on)
     cases = (
@@ -223,7 +224,8 @@ def practitioner_inputs(
         )
         for m in memberships
     ]
-    return people, _cms_contacts(memberships, on, scheme.cms.window_days, past)
+    everyone = index if len(practitioner_ids) > FEW_PRACTITIONERS else None  # then it holds everyone's
+    return people, _cms_contacts(memberships, on, scheme.cms.window_days, past, everyone)
 
 
 def totals_inputs(
