@@ -14,10 +14,12 @@ _BOOKKEEPING = {"created_at", "updated_at"}
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The JSON-safe values of a model's concrete fields (foreign keys as ids), without timestamps."""
+    """The JSON-safe values of a model's concrete fields (foreign keys as ids), without timestamps and
+    without the values the database works out from the others (generated fields: they change with them,
+    and an instance holds them as they were when it was read)."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if (fields is not None and field.name not in fields) or field.name in _BOOKKEEPING:
+        if (fields is not None and field.name not in fields) or field.name in _BOOKKEEPING or field.generated:
             continue
         value = getattr(instance, field.attname)
         data[field.name] = _json_safe(value)

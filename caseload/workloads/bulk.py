@@ -47,11 +47,11 @@ from typing import Any
 
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Func, IntegerField, Min, Q, QuerySet, Subquery, TextField, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import IntegerField, Min, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from caseload.cases.models import Case, CaseStatus
+from caseload.cases.models import KIND_SEPARATOR, Case, CaseStatus, KindBase
 from caseload.core.sql import AnyOf
 from caseload.domain.case_points import CaseRules
 from caseload.domain.results import KIND_CASE, BreakdownItem, WorkloadResult
@@ -84,16 +84,7 @@ HINT_ROWS = 8  # the latest rows of kinds kept, whose cases are read again under
 # term is below 2^40, so a sum over millions of cases stays far inside SQL's 64-bit integers.
 ID_MODULUS = 1 << 20
 MARK_MODULUS = (1 << 20) - 1
-SEPARATOR = "\x1f"  # between the parts of a kind's text
-
-
-class KindText(Func):
-    """Texts joined with `||`, none of them null (Django's `Concat` guards each part against nulls, which
-    costs as much again over a quarter of a million rows)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
-    output_field = TextField()
+SEPARATOR = KIND_SEPARATOR  # between the parts of a kind's text
 
 
 @dataclass(frozen=True)
@@ -444,20 +435,11 @@ def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
             When(inside, then=Value(1 << index)), default=Value(0), output_field=IntegerField()
         )
     # The kind as one text, which SQLite can index on the fly when joining (a column of the case table
-    # beside a value of the VALUES list would not be: their type affinities differ).
+    # beside a value of the VALUES list would not be: their type affinities differ). Its category, level
+    # and flags are kept by the database in `Case.kind_base`.
     return Case.objects.filter(
         AnyOf("team_id", team_ids), status=CaseStatus.ACTIVE, practitioner_id__isnull=False
-    ).annotate(
-        kind=KindText(
-            "category",
-            Value(SEPARATOR),
-            "level",
-            Value(SEPARATOR),
-            Coalesce(Cast("flags", TextField()), Value(""), output_field=TextField()),
-            Value(SEPARATOR),
-            Cast(bits, TextField()),
-        )
-    )
+    ).annotate(kind=KindBase("kind_base", Value(SEPARATOR), Cast(bits, TextField())))
 
 
 def _kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindValue] | None:

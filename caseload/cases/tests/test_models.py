@@ -163,3 +163,20 @@ def test_has_flag():
     assert case.has_flag("warrant") and case.has_flag("high_risk")
     assert not case.has_flag("young_adult")
     assert not Case(flags=None).has_flag("warrant")
+
+
+def test_the_database_keeps_the_kind_base_of_a_case_however_it_is_written():
+    from caseload.core import audit
+
+    case = CaseFactory(category="community", level="A3", flags=["court", "travel"])
+
+    def stored() -> str:
+        return Case.objects.values_list("kind_base", flat=True).get(pk=case.pk)
+
+    assert stored() == 'community\x1fA3\x1f["court", "travel"]'
+    case.level, case.flags = "", []
+    case.save()
+    assert stored() == "community\x1f\x1f[]"
+    Case.objects.filter(pk=case.pk).update(category="licence", flags=["warrant"])
+    assert stored() == 'licence\x1f\x1f["warrant"]'
+    assert "kind_base" not in audit.snapshot(case)  # worked out by the database: not audited
