@@ -113,7 +113,7 @@ def recalculate(
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
             stored = _stored_rows(ids)
-            scores = score_totalled(rows, on, everyone, {pk: row[2] for pk, row in stored.items()})
+            scores = score_totalled(rows, on, everyone, {pk: row.version_id for pk, row in stored.items()})
             return _store_totalled(scores, ids, on, reason, stored)
         return _store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason)
 
@@ -150,7 +150,7 @@ def run_daily(
             wanted = set(ids)
             rows = [row for row in everyone if row.pk in wanted]
             stored = _stored_rows(ids)
-            scores = score_totalled(rows, on, everyone, {pk: row[2] for pk, row in stored.items()})
+            scores = score_totalled(rows, on, everyone, {pk: row.version_id for pk, row in stored.items()})
             _store_totalled(scores, ids, on, reason, stored, into=scored)
         done = min(start + DAILY_TEAMS, len(teams))
         say(f"Recalculated {done} of {len(teams)} teams ({len(scored)} workloads)")
