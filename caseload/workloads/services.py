@@ -109,13 +109,21 @@ def recalculate(
     with collector_paused(bulk), transaction.atomic():
         _lock(ids)
         if bulk:
-            everyone = membership_rows(on)
-            wanted = set(ids)
-            rows = [row for row in everyone if row.pk in wanted]
-            stored = _stored_rows(ids)
-            scores = score_totalled(rows, on, everyone, {pk: row.version_id for pk, row in stored.items()})
-            return _store_totalled(scores, ids, on, reason, stored)
+            return _recalculate_many(ids, on, reason)
         return _store(score_memberships(current_memberships(on, membership_ids=ids), on), ids, reason)
+
+
+def _recalculate_many(ids: list[int], on: dt.date, reason: str, into: list[Scored] | None = None) -> int:
+    """Score and store many locked memberships with their cases added up by the database (`recalculate`).
+    A function of its own so that the hundreds of thousands of values it builds are freed when it returns,
+    while the caller still holds the collector paused: else the collector's first pass afterwards walks
+    them all (36 to 42 ms after a full recalculation of the national benchmark, on PostgreSQL)."""
+    everyone = membership_rows(on)  # read once locked: hours changed meanwhile are seen
+    wanted = set(ids)
+    rows = [row for row in everyone if row.pk in wanted]
+    stored = _stored_rows(ids)
+    scores = score_totalled(rows, on, everyone, {pk: row.version_id for pk, row in stored.items()})
+    return _store_totalled(scores, ids, on, reason, stored, into)
 
 
 def recalculate_scheme_version(version: SchemeVersion) -> int:
@@ -145,13 +153,7 @@ def run_daily(
         ids = sorted(pk for team in teams[start : start + DAILY_TEAMS] for pk in by_team[team])
         with collector_paused(len(ids) >= BULK_SCORING), transaction.atomic():
             _lock(ids)
-            reason = f"Daily run for {on.isoformat()}"
-            everyone = membership_rows(on)  # read once locked: hours changed meanwhile are seen
-            wanted = set(ids)
-            rows = [row for row in everyone if row.pk in wanted]
-            stored = _stored_rows(ids)
-            scores = score_totalled(rows, on, everyone, {pk: row.version_id for pk, row in stored.items()})
-            _store_totalled(scores, ids, on, reason, stored, into=scored)
+            _recalculate_many(ids, on, f"Daily run for {on.isoformat()}", into=scored)
         done = min(start + DAILY_TEAMS, len(teams))
         say(f"Recalculated {done} of {len(teams)} teams ({len(scored)} workloads)")
     Workload.objects.filter(Q(membership__end_date__lt=on) | Q(membership__start_date__gt=on)).delete()
