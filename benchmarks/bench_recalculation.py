@@ -36,8 +36,9 @@ set the scene, such as forgetting the kinds, is not timed):
   them are read and scored again; "new process": only the process forgets them and reads them from the
   database, as in the first full recalculation of a process started later; the plain runs know them (a
   long-running worker's daily run, an import); "every row changed": the stored digests are cleared first,
-  so every row is scored case by case and rewritten with its full breakdown, as when a new scheme version
-  changes everyone's figures;
+  so every row is added up, found changed, scored case by case and rewritten with its full breakdown, as
+  when everyone's figures change at once under the same scheme version (under a new version, or with no
+  stored rows, the adding up is skipped: the "create rows" run);
 * alternating (--rounds): each round reads the rows, then runs each kind of full recalculation above once,
   and divides each by that round's read, so that a machine whose speed drifts between phases does not
   skew the ratios;

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast, Coalesce
 
 from caseload.core.models import TimeStampedModel
+from caseload.core.sql import Joined
 from caseload.organisations.models import OrgUnit, Practitioner, Service
 
 
@@ -41,15 +42,6 @@ class CaseFlag(models.TextChoices):
 #: Between the parts of a case's kind (caseload.workloads.bulk): a control character, which no code uses
 #: and which JSON text always escapes.
 KIND_SEPARATOR = "\x1f"
-
-
-class KindBase(models.Func):
-    """Texts joined with `||`, none of them null (Django's `Concat` guards each part against nulls, which a
-    generated column's expression need not)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
-    output_field = models.TextField()
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -86,7 +78,7 @@ class Case(TimeStampedModel):
     # kept by the database. A full recalculation adds up every held case's points by kind, and this saves
     # building the text for each of a quarter of a million cases on every run (caseload.workloads.bulk).
     kind_base = models.GeneratedField(
-        expression=KindBase(
+        expression=Joined(
             "category",
             models.Value(KIND_SEPARATOR),
             "level",

@@ -5,14 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Expression, F
+from django.db.models import BooleanField, Expression, F, Func, TextField
+
+
+class Joined(Func):
+    """Texts joined with `||`, none of them null (Django's `Concat` guards each part against nulls, which
+    costs as much again over a quarter of a million rows). A migration names it (the generated column
+    `cases_case.kind_base`), so it stays here, as it is: a generated column's expression cannot be changed in
+    place, only by removing the column and adding it again."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = TextField()
 
 
 class AnyOf(Expression):
     """`field IN (ids)` as a filter condition (`queryset.filter(AnyOf("team_id", ids))`). On PostgreSQL the ids
     travel as one array (`field = ANY(%s::bigint[])`): an `IN` list of thousands of ids costs milliseconds to
     build, to split into parameters and to parse, on every query of a full recalculation. Elsewhere it is an
-    ordinary `IN` list. No ids: matches nothing."""
+    ordinary `IN` list. No ids: matches nothing.
+
+    For integer ids only (not model instances, not None), in `filter()`: unlike `__in`, it sends a query
+    even for no ids, and in `exclude()` it also leaves out the rows where the field is null."""
 
     output_field = BooleanField()
     conditional = True

@@ -51,8 +51,8 @@ from django.db.models import IntegerField, Min, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from caseload.cases.models import KIND_SEPARATOR, Case, CaseStatus, KindBase
-from caseload.core.sql import AnyOf
+from caseload.cases.models import KIND_SEPARATOR, Case, CaseStatus
+from caseload.core.sql import AnyOf, Joined
 from caseload.domain.case_points import CaseRules
 from caseload.domain.results import KIND_CASE, BreakdownItem, WorkloadResult
 from caseload.domain.scheme import Scheme, WeightingMethod
@@ -439,7 +439,7 @@ def _held_cases(bounds: list[Bound], team_ids: set[int]) -> QuerySet[Case]:
     # and flags are kept by the database in `Case.kind_base`.
     return Case.objects.filter(
         AnyOf("team_id", team_ids), status=CaseStatus.ACTIVE, practitioner_id__isnull=False
-    ).annotate(kind=KindBase("kind_base", Value(SEPARATOR), Cast(bits, TextField())))
+    ).annotate(kind=Joined("kind_base", Value(SEPARATOR), Cast(bits, TextField())))
 
 
 def _kinds(scheme: Scheme, held: QuerySet[Case], on: dt.date) -> dict[str, KindValue] | None:

@@ -98,7 +98,8 @@ def recalculate(
     Returns how many workloads are stored for them.
 
     From BULK_SCORING memberships on, their cases are first added up by the database
-    (caseload.workloads.bulk) and only those whose figures or case lines changed are scored case by case."""
+    (caseload.workloads.bulk) and only those whose figures or case lines changed are scored case by case;
+    those with no stored figures, or figures of another scheme version, are scored case by case at once."""
     ids = sorted({m if isinstance(m, int) else m.pk for m in memberships})
     if not ids:
         return 0
@@ -419,14 +420,14 @@ def _digest(
 
 
 def _insert_rows(rows: list[Workload]) -> None:
-    """What `bulk_create(rows)` does (every column but the id, each value prepared by its field; no ids
-    returned, which nothing here reads), as one parameterised INSERT per row sent with `executemany`.
-    Django's INSERTs of hundreds of rows each made the first full recalculation of the national benchmark
-    spend 4.5 s creating its 12,103 workloads on PostgreSQL, mostly in splitting such long statements into
-    their parameters (benchmarks/RESULTS.md)."""
+    """Insert these new rows as `bulk_create(rows)` would (every column but the id and generated ones, each
+    value as its field saves it; no ids returned, which nothing here reads), as one parameterised INSERT
+    per row sent with `executemany`. Django's INSERTs of hundreds of rows each made the first full
+    recalculation of the national benchmark spend 4.5 s creating its 12,103 workloads on PostgreSQL, mostly
+    in splitting such long statements into their parameters (benchmarks/RESULTS.md)."""
     if not rows:
         return
-    fields = [field for field in Workload._meta.concrete_fields if not field.primary_key]
+    fields = [f for f in Workload._meta.concrete_fields if not f.primary_key and not f.generated]
     connection = connections[router.db_for_write(Workload)]
     quote = connection.ops.quote_name
     sql = (
@@ -434,7 +435,7 @@ def _insert_rows(rows: list[Workload]) -> None:
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] for row in rows
+        [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

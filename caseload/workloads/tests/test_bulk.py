@@ -422,11 +422,84 @@ def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring
     other = Workload.objects.exclude(scheme_version_id=one.scheme_version_id).values_list(
         "scheme_version_id", flat=True
     )[0]
-    # One row of another scheme version (its digest, which covers the version, differs too); the others
-    # changed as well: every row is rewritten.
-    Workload.objects.filter(pk=one.pk).update(scheme_version_id=other, breakdown={}, total_points=0)
-    Workload.objects.update(digest="")
+    # A row of another scheme version (its digest, which covers the version, differs too).
+    Workload.objects.filter(pk=one.pk).update(
+        scheme_version_id=other, breakdown={"marker": "old"}, total_points=0, digest="of the other version"
+    )
+    Workload.objects.exclude(pk=one.pk).update(breakdown={"marker": "left alone"})
+    revisions = dict(Workload.objects.values_list("membership_id", "revision"))
+    sums = []
+    original = bulk._sums
+    monkeypatch.setattr(bulk, "_sums", lambda held, kinds: sums.append(1) or original(held, kinds))
 
     assert recalculate(mixed) == len(alone)
 
-    assert _rows() == alone
+    after = {w.membership_id: w for w in Workload.objects.all()}
+    assert after[one.membership_id].breakdown == alone[one.membership_id][5]  # rewritten in full
+    assert after[one.membership_id].scheme_version_id == one.scheme_version_id
+    rest = {pk: w for pk, w in after.items() if pk != one.membership_id}
+    assert {w.breakdown["marker"] for w in rest.values()} == {"left alone"}  # only the run recorded
+    assert all(w.revision == revisions[pk] + 1 for pk, w in after.items())
+    assert sums  # the others were added up as usual
+    for pk, row in _rows().items():
+        assert row[:5] == alone[pk][:5] and row[6] == alone[pk][6]  # the same figures, digest and version
+
+
+def test_new_rows_are_inserted_as_bulk_create_inserts_them(mixed):
+    from django.forms.models import model_to_dict
+
+    for member in mixed:
+        recalculate([member])
+    originals = list(Workload.objects.order_by("membership_id"))
+
+    def stored() -> list[dict]:
+        rows = Workload.objects.order_by("membership_id")
+        return [{**model_to_dict(w, exclude=["id"]), "calculated_at": w.calculated_at} for w in rows]
+
+    def copies() -> list[Workload]:
+        return [Workload(**{**model_to_dict(w, exclude=["id"]), "membership": w.membership,
+                            "scheme_version": w.scheme_version, "calculated_at": w.calculated_at})
+                for w in originals]  # fmt: skip
+
+    Workload.objects.all().delete()
+    services._insert_rows(copies())
+    inserted = stored()
+    Workload.objects.all().delete()
+    Workload.objects.bulk_create(copies())
+
+    assert inserted == stored() and len(inserted) == len(mixed)
+
+
+def _digest_as_first_written(version, result, cases) -> str:
+    """The digest as the stored rows' digests were first made: every figure `_figures_of` stores, by name,
+    then the rest. Stored digests must keep their bytes (else every row is rewritten after an upgrade),
+    and a figure added to `_figures_of` must reach the digest."""
+    import hashlib
+
+    from caseload.domain.results import KIND_CASE_TOTAL
+    from caseload.workloads.services import _figures_of
+
+    figures = _figures_of(version, result)
+    parts = [f"{name}={value.pk if name == 'scheme_version' else value}" for name, value in figures.items()]
+    parts += [result.scheme_name, result.scheme_version, str(result.unrounded_points)]
+    parts += [str(result.remaining_points), str(len(result.capacity_steps))]
+    parts += [
+        f"{i.kind}\x1f{i.reference}\x1f{i.points}\x1f{i.rule}"
+        for i in result.items
+        if i.kind not in ("case", KIND_CASE_TOTAL)
+    ]
+    parts += [f"{step.label}\x1f{step.value}" for step in result.capacity_steps]
+    parts += [warning for warning in result.warnings if not warning.startswith(CASE_WARNING_PREFIX)]
+    parts.append(f"cases\x1f{cases.count}\x1f{cases.hundredths}\x1f{cases.checksum}")
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def test_the_digest_keeps_the_bytes_it_was_first_made_of(mixed):
+    scores = score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON)
+    steps: dict = {}
+    for member in scores.totalled:
+        expected = _digest_as_first_written(member.version, member.result, member.fingerprint)
+        assert _digest(member.version, member.result, member.fingerprint) == expected
+        assert _digest(member.version, member.result, member.fingerprint, steps) == expected  # memoised
+        assert _digest(member.version, member.result, member.fingerprint, steps) == expected  # from the memo
+    assert len(scores.totalled) >= 9
