@@ -503,3 +503,31 @@ def test_the_digest_keeps_the_bytes_it_was_first_made_of(mixed):
         assert _digest(member.version, member.result, member.fingerprint, steps) == expected  # memoised
         assert _digest(member.version, member.result, member.fingerprint, steps) == expected  # from the memo
     assert len(scores.totalled) >= 9
+
+
+@pytest.mark.parametrize("rows_stored", [False, True])
+def test_the_daily_run_takes_the_snapshots_take_snapshots_takes(mixed, rows_stored):
+    """Whether the daily run adds cases up (rows stored) or scores everyone case by case (none stored yet),
+    its snapshots hold the figures of scoring each membership from scratch."""
+    from caseload.workloads.models import UnitSnapshot, WorkloadSnapshot
+    from caseload.workloads.services import run_daily, take_snapshots
+    from caseload.workloads.snapshot_policy import SnapshotPolicy
+
+    def snapshots() -> tuple[dict, dict]:
+        members = {s.membership_id: (s.total_points, s.available_points, s.workload_percent, s.case_count,
+                                     s.scheme_version_id) for s in WorkloadSnapshot.objects.filter(on=ON)}  # fmt: skip
+        units = {u.unit_id: (u.total_points, u.available_points, u.workload_percent, u.memberships, u.headcount,
+                             u.fte, u.rag_counts, u.over_red) for u in UnitSnapshot.objects.filter(on=ON)}  # fmt: skip
+        return members, units
+
+    take_snapshots(ON)
+    expected = snapshots()
+    if rows_stored:
+        recalculate(mixed)
+    else:
+        Workload.objects.all().delete()
+
+    daily = run_daily(ON, policy=SnapshotPolicy(every_days=1))
+
+    assert daily.snapshot_day and snapshots() == expected
+    assert len(expected[0]) == len(mixed) and expected[1]
