@@ -52,7 +52,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from caseload.cases.models import KIND_SEPARATOR, Case, CaseStatus
-from caseload.core.sql import AnyOf, Joined
+from caseload.core.sql import AnyOf, Joined, integer_array
 from caseload.domain.case_points import CaseRules
 from caseload.domain.results import KIND_CASE, BreakdownItem, WorkloadResult
 from caseload.domain.scheme import Scheme, WeightingMethod
@@ -490,9 +490,8 @@ def _sums(held: QuerySet[Case], kinds: dict[str, KindValue]) -> list[tuple[Any, 
     if postgresql:
         # Three array parameters rather than three per kind; hashed for the join (`_hash_join_only`).
         kinds_sql = "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[])"
-        # The numbers as array texts: the driver would dump them one by one.
         texts, *numbers = zip(*((key, *value[:2]) for key, value in kinds.items()), strict=True)
-        kinds_params = [list(texts), *("{" + ",".join(map(str, column)) + "}" for column in numbers)]
+        kinds_params = [list(texts), *(integer_array(column) for column in numbers)]
     else:
         # SQLite indexes a materialised list on the fly for the join.
         kinds_sql = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(kinds))

@@ -19,7 +19,7 @@ from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from caseload.core.sql import AnyOf
+from caseload.core.sql import AnyOf, integer_array
 from caseload.domain.aggregate import aggregate
 from caseload.domain.results import CASE_WARNING_PREFIX, KIND_CASE, KIND_CASE_TOTAL, WorkloadResult
 from caseload.domain.results_json import result_as_dict
@@ -228,8 +228,8 @@ def _id_batches(connection: Any, ids: list[int]) -> Iterator[tuple[str, list[Any
     """`id` conditions matching these ids, with their parameters: one array on PostgreSQL, else `IN` lists of
     TOUCH_BATCH ids (plain SQL: ids need no preparing, and full recalculations pass thousands)."""
     if connection.vendor == "postgresql":
-        if ids:  # the array as one text: the driver would quote thousands of numbers one by one
-            yield "id = ANY(%s::bigint[])", ["{" + ",".join(str(int(pk)) for pk in ids) + "}"]
+        if ids:
+            yield "id = ANY(%s::bigint[])", [integer_array(ids)]
         return
     for start in range(0, len(ids), TOUCH_BATCH):
         batch = ids[start : start + TOUCH_BATCH]
