@@ -2,7 +2,8 @@
 cases behind it with the engine's explanation of each, reductions, the trend and what is due soon.
 
 Selectors take the caller's scoped case queryset, so a view never reaches cases outside the user's scope.
-No arithmetic on points happens here: the stored breakdown and `explain_case` (caseload.domain) say it all.
+No arithmetic on points happens here: the stored breakdown (its case lines scored by the engine when they are
+not stored: `with_case_lines`) and `explain_case` (caseload.domain) say it all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from caseload.organisations.models import Reduction, TeamMembership
 from caseload.schemes.services import domain_scheme
 from caseload.workloads.inputs import case_input
 from caseload.workloads.models import Workload, WorkloadSnapshot
+from caseload.workloads.services import with_case_lines
 
 DUE_SOON_DAYS = 28
 TREND_DAYS = 182
@@ -45,7 +47,8 @@ def workload_page_data(
 ) -> WorkloadPageData:
     """Everything the page shows for one membership. `cases` and `memberships` are the request scope's
     querysets (the caller's view of case and membership records)."""
-    workload = Workload.objects.filter(membership=membership).select_related("scheme_version__scheme").first()
+    stored = Workload.objects.filter(membership=membership).select_related("scheme_version__scheme").first()
+    workload = with_case_lines(stored) if stored is not None else None  # case lines scored if not stored
     held = list(
         cases.filter(
             practitioner_id=membership.practitioner_id, team_id=membership.team_id, status=CaseStatus.ACTIVE

@@ -37,6 +37,7 @@ from caseload.workloads.selectors import (
     stored_workloads,
     team_with_code,
 )
+from caseload.workloads.services import with_case_lines
 
 router = Router(tags=["workloads"], auth=django_auth)
 
@@ -146,6 +147,7 @@ def require_editor(request: HttpRequest, doing: str) -> User:
 
 
 def workload_summary(workload: Workload, case_reference: str | None = None) -> dict[str, Any]:
+    workload = with_case_lines(workload) or workload  # case lines scored when not stored
     items = workload.breakdown.get("items", [])
     kinds: dict[str, int] = {}
     for item in items:
@@ -158,6 +160,7 @@ def workload_summary(workload: Workload, case_reference: str | None = None) -> d
 
 
 def workload_detail(workload: Workload) -> dict[str, Any]:
+    workload = with_case_lines(workload) or workload  # case lines scored when not stored
     return {
         **_figures(workload),
         "items": workload.breakdown.get("items", []),

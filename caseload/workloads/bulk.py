@@ -14,15 +14,15 @@ cases. Here instead, for each scheme version in force:
 4. each membership is scored with that total (`CaseTotal`) in place of its cases: the same figures.
 
 The figures and the fingerprint are what a stored workload's digest is made of (services), so a membership
-whose digest is unchanged needs nothing more, and the others are scored case by case and stored with their
-full breakdown. A case the scheme cannot score (a category, level or status it does not know) earns
-nothing by a rule that says why, so the fingerprint covers its warning too; the warnings' words are built
-when a changed row is scored case by case (they are left out of the figures here and of the digest).
+whose digest is unchanged needs nothing more, and the others are stored with these figures and their
+breakdown's other lines; their case lines are scored when the breakdown is shown (ADR 9). A case the scheme
+cannot score (a category, level or status it does not know) earns nothing by a rule that says why, so the
+fingerprint covers its warning too; the warnings' words are built when the case lines are scored (they are
+left out of the figures here and of the digest).
 Memberships this cannot count exactly are left to be scored case by case: those holding a case in a sibling
 group when the scheme shares sibling points (the share depends on the group's other cases) or a case of a
 kind that appeared between the two queries; and everyone measured under a scheme version with more than
-`MAX_KINDS` kinds of held case. Memberships that cannot be unchanged (no stored figures, or figures of
-another scheme version: the caller says) go straight to being scored case by case, without adding up.
+`MAX_KINDS` kinds of held case.
 
 The kinds scored are kept for the life of the process (`_KNOWN`) and in the database (`KnownKinds`, filed
 under the scheme definition's hash and a fingerprint of the scoring code): the next full recalculation, on
@@ -38,7 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -147,25 +147,17 @@ def score_totalled(
     rows: Sequence[MembershipRow],
     on: dt.date,
     everyone: Sequence[MembershipRow] | None = None,
-    stored: Mapping[int, int] | None = None,
 ) -> BulkScores:
     """Score these memberships on `on` with their cases added up by the database, each under its team's
     scheme version; memberships whose team has no scheme in force are in neither list. `everyone`: every
     current membership, when the caller has read them (work on a case counts in the membership of the
-    case's team: `MembershipIndex`). `stored`: the scheme version of each membership's stored figures, by
-    membership id, when the caller compares with them: a membership with none, or with another version's,
-    cannot be unchanged, so it is left to be scored case by case without being added up (everyone, after a
-    new version is published or on the first recalculation of a database)."""
+    case's team: `MembershipIndex`)."""
     versions = versions_by_team({row.team_id: row.team_path for row in rows}, on)
     groups: dict[int, tuple[SchemeVersion, list[MembershipRow]]] = {}
     case_by_case: list[int] = []
     for row in rows:
         version = versions[row.team_id]
-        if version is None:
-            continue
-        if stored is not None and stored.get(row.pk) != version.pk:
-            case_by_case.append(row.pk)
-        else:
+        if version is not None:
             groups.setdefault(version.pk, (version, []))[1].append(row)
     schemes: dict[int, Scheme] = {}
     countable: list[MembershipRow] = []

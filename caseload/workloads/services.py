@@ -2,12 +2,17 @@
 
 Each function owns its transaction. `recalculate` is also called by every write service that changes a
 workload's inputs (cases, hours, reductions, scheme publication), inside that service's transaction, so the
-stored figures change in the same commit as the data behind them (docs/live-updates.md)."""
+stored figures change in the same commit as the data behind them (docs/live-updates.md).
+
+A row stored by a full recalculation keeps its breakdown's lines but its case lines, which are scored when
+it is shown (`with_case_lines`, ADR 9)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,6 +37,7 @@ from caseload.workloads.bulk import (
     BulkScores,
     CaseFingerprint,
     LineMarks,
+    TotalledWorkload,
     fingerprint_of_items,
     score_totalled,
 )
@@ -52,6 +58,11 @@ TOUCH_BATCH = 500  # rows per UPDATE of unchanged workloads
 DAILY_TEAMS = 100  # teams per transaction in the daily run
 STORED_BY_ID = 2000  # up to this many memberships, their stored rows are read by id
 BREAKDOWN_KEYS = ("items", "available_time", "warnings", "remaining_points", "unrounded_points")
+#: The key, true in a stored breakdown whose case lines are not stored but scored when it is shown: a row
+#: written by a full recalculation from its cases added up (`with_case_lines`, ADR 9).
+CASE_LINES_ON_DEMAND = "case_lines_on_demand"
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -97,9 +108,9 @@ def recalculate(
     when there is one, so a concurrent change for the same practitioner waits and then sees this one.
     Returns how many workloads are stored for them.
 
-    From BULK_SCORING memberships on, their cases are first added up by the database
-    (caseload.workloads.bulk) and only those whose figures or case lines changed are scored case by case;
-    those with no stored figures, or figures of another scheme version, are scored case by case at once."""
+    From BULK_SCORING memberships on, their cases are added up by the database (caseload.workloads.bulk):
+    rows whose figures and case lines are unchanged only record the run, and the others are stored with
+    their case lines left to be scored when shown (`with_case_lines`)."""
     ids = sorted({m if isinstance(m, int) else m.pk for m in memberships})
     if not ids:
         return 0
@@ -122,9 +133,8 @@ def _recalculate_many(ids: list[int], on: dt.date, reason: str, into: list[Score
     everyone = membership_rows(on)  # read once locked: hours changed meanwhile are seen
     wanted = set(ids)
     rows = [row for row in everyone if row.pk in wanted]
-    stored = _stored_rows(ids)
-    scores = score_totalled(rows, on, everyone, {pk: row.version_id for pk, row in stored.items()})
-    return _store_totalled(scores, ids, on, reason, stored, into)
+    scores = score_totalled(rows, on, everyone)
+    return _store_totalled(scores, ids, on, reason, _stored_rows(ids), into)
 
 
 def recalculate_scheme_version(version: SchemeVersion) -> int:
@@ -269,31 +279,38 @@ def _store_totalled(
     into: list[Scored] | None = None,
 ) -> int:
     """Store figures scored with their cases added up: a membership whose digest (figures and case
-    fingerprint) matches its stored row (`existing`: `_stored_rows(ids)`) only records the run; the others,
-    and those left to be scored case by case, are scored case by case and stored with their full
-    breakdown. Drops the rows of the memberships in `ids` that were not scored. Returns how many are
-    stored; `into`, when given, receives their figures, in membership order."""
+    fingerprint) matches its stored row (`existing`: `_stored_rows(ids)`) only records the run; the others
+    are stored with these figures and their breakdown but its case lines (`CASE_LINES_ON_DEMAND`). Those
+    left to be scored case by case are, and are stored with their full breakdown. Drops the rows of the
+    memberships in `ids` that were not scored. Returns how many are stored; `into`, when given, receives
+    their figures, in membership order."""
     wanted = set(ids)
     same: list[int] = []
-    redo = set(scores.case_by_case)
+    changed: list[tuple[TotalledWorkload, str]] = []
     steps: dict[int, tuple[tuple[Any, ...], str]] = {}  # the available-time steps' texts (`_digest`)
     for member in scores.totalled:
-        membership_id = member.membership.pk
-        row = existing.get(membership_id)
-        if row is not None and row.digest == _digest(
-            member.version, member.result, member.fingerprint, steps
-        ):
+        row = existing.get(member.membership.pk)
+        digest = _digest(member.version, member.result, member.fingerprint, steps)
+        if row is not None and row.digest == digest:
             same.append(row.pk)
         else:
-            redo.add(membership_id)
+            changed.append((member, digest))
+    redo = scores.case_by_case
     rescored = score_memberships(current_memberships(on, membership_ids=sorted(redo)), on) if redo else []
     now = timezone.now()
+    reason = reason[:200]
     _write(rescored, reason, now, existing)
-    _touch(same, on=on, now=now, reason=reason[:200])
-    case_by_case = set(scores.case_by_case)
-    kept = {m.membership.pk for m in scores.totalled} | {
-        m.membership.pk for m in rescored if m.membership.pk in case_by_case
-    }
+    _write_rows(
+        [
+            (m.membership.pk, m.version, m.result, digest, _breakdown_of(m.result, case_lines=False))
+            for m, digest in changed
+        ],
+        reason,
+        now,
+        existing,
+    )
+    _touch(same, on=on, now=now, reason=reason)
+    kept = {m.membership.pk for m in scores.totalled} | {m.membership.pk for m in rescored}
     gone = [existing[pk].pk for pk in wanted - kept if pk in existing]
     for start in range(0, len(gone), TOUCH_BATCH):
         Workload.objects.filter(pk__in=gone[start : start + TOUCH_BATCH]).delete()
@@ -302,7 +319,7 @@ def _store_totalled(
             Scored(m.membership.pk, m.membership.practitioner_id, m.membership.team_path, m.version, m.result)
             for m in scores.totalled
         ]
-        stored += [_scored(m) for m in rescored if m.membership.pk in case_by_case]
+        stored += [_scored(m) for m in rescored]
         into += sorted(stored, key=lambda member: member.membership_id)
     return len(kept)
 
@@ -330,34 +347,52 @@ def _write(
     reason = reason[:200]
     if existing is None:
         existing = _stored_rows([m.membership.pk for m in scored])
-    created: list[Workload] = []
-    changed: list[Workload] = []
+    changed: list[tuple[int, SchemeVersion, WorkloadResult, str, dict[str, Any]]] = []
     unchanged: list[int] = []
     marks: LineMarks = {}  # the case lines' values, each worked out once (`fingerprint_of_items`)
     steps: dict[int, tuple[tuple[Any, ...], str]] = {}  # the available-time steps' texts (`_digest`)
     for member in scored:
-        figures = _figures(member)
-        assert member.case_ids is not None, "stored workloads are scored from the current data"
-        fingerprint = fingerprint_of_items(member.result.items, member.case_ids, marks)
-        digest = _digest(member.version, member.result, fingerprint, steps)
-        stamp = {"calculated_for": member.result.on, "calculated_at": now, "reason": reason, "digest": digest}
+        digest = _digest(member.version, member.result, _case_fingerprint(member, marks), steps)
         row = existing.get(member.membership.pk)
         if row is not None and digest == row.digest:
             unchanged.append(row.pk)
-            continue
+        else:
+            changed.append((member.membership.pk, member.version, member.result, digest, _breakdown(member)))
+    _write_rows(changed, reason, now, existing)
+    _touch(unchanged, on=scored[0].result.on if scored else None, now=now, reason=reason)
+
+
+def _case_fingerprint(member: MembershipWorkload, marks: LineMarks | None = None) -> CaseFingerprint:
+    assert member.case_ids is not None, "stored workloads are scored from the current data"
+    return fingerprint_of_items(member.result.items, member.case_ids, marks)
+
+
+def _write_rows(
+    rows: list[tuple[int, SchemeVersion, WorkloadResult, str, dict[str, Any]]],
+    reason: str,
+    now: dt.datetime,
+    existing: Mapping[int, StoredRow],
+) -> None:
+    """Insert or rewrite these rows, one revision up: (membership id, version, result, digest, breakdown)."""
+    created: list[Workload] = []
+    changed: list[Workload] = []
+    for membership_id, version, result, digest, breakdown in rows:
+        row = existing.get(membership_id)
         workload = Workload(
             pk=row.pk if row is not None else None,
-            membership=member.membership,
+            membership_id=membership_id,
             revision=row.revision + 1 if row is not None else 1,
-            breakdown=_breakdown(member),
-            **figures,
-            **stamp,
+            breakdown=breakdown,
+            calculated_for=result.on,
+            calculated_at=now,
+            reason=reason,
+            digest=digest,
+            **_figures_of(version, result),
         )
         (changed if row is not None else created).append(workload)
     _insert_rows(created)
     if changed:
         _update_rows(changed, [*_FIELDS, "revision"])
-    _touch(unchanged, on=scored[0].result.on if scored else None, now=now, reason=reason)
 
 
 def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str) -> None:
@@ -461,10 +496,6 @@ def _update_rows(rows: list[Workload], names: list[str]) -> None:
         cursor.executemany(sql, params)
 
 
-def _figures(member: MembershipWorkload) -> dict[str, Any]:
-    return _figures_of(member.version, member.result)
-
-
 def _figures_of(version: SchemeVersion, result: WorkloadResult) -> dict[str, Any]:
     return {
         "scheme_version": version,
@@ -499,8 +530,53 @@ _FIELDS = [
 
 def _breakdown(member: MembershipWorkload) -> dict[str, Any]:
     """The engine's own JSON form of the breakdown (Decimals as strings), with the scheme it cites."""
-    as_dict = result_as_dict(member.result)
-    return {"scheme": as_dict["scheme"], **{key: as_dict[key] for key in BREAKDOWN_KEYS}}
+    return _breakdown_of(member.result)
+
+
+def _breakdown_of(result: WorkloadResult, *, case_lines: bool = True) -> dict[str, Any]:
+    """`_breakdown`; without `case_lines`, of a result scored with its cases added up: every line but the
+    one standing for the cases, marked `CASE_LINES_ON_DEMAND`."""
+    as_dict = result_as_dict(result)
+    breakdown = {"scheme": as_dict["scheme"], **{key: as_dict[key] for key in BREAKDOWN_KEYS}}
+    if not case_lines:
+        breakdown["items"] = [item for item in breakdown["items"] if item["kind"] != KIND_CASE_TOTAL]
+        breakdown[CASE_LINES_ON_DEMAND] = True
+    return breakdown
+
+
+def with_case_lines(workload: Workload) -> Workload | None:
+    """A stored workload with every line of its breakdown, to show it.
+
+    A row stored by a full recalculation has no case lines (`CASE_LINES_ON_DEMAND`): they are scored now,
+    case by case by the engine, on the date its figures are for, from the cases as they are (every change
+    to a case recalculates its holder's row in the same transaction, so they are the cases it was scored
+    from). They are used only when the whole result gives the stored digest: the very figures, lines and
+    case fingerprint stored. Otherwise the row is out of date (a change that did not recalculate it, or one
+    committed between the two reads): the membership is recalculated, and its new row, full, is returned
+    (None if it has none any more). Rows with their case lines are returned as they are. The instance
+    passed in is not changed."""
+    if not workload.breakdown.get(CASE_LINES_ON_DEMAND):
+        return workload
+    on = workload.calculated_for
+    scored = score_memberships(current_memberships(on, membership_ids=[workload.membership_id]), on)
+    if scored and scored[0].version.pk == workload.scheme_version_id:
+        member = scored[0]
+        if _digest(member.version, member.result, _case_fingerprint(member)) == workload.digest:
+            shown = copy.copy(workload)
+            shown.breakdown = _breakdown(member)
+            return shown
+    logger.warning(
+        "Workload %s (membership %s) was out of date when shown: recalculated",
+        workload.pk,
+        workload.membership_id,
+    )
+    recalculate([workload.membership_id], reason="Recalculated when shown: out of date")
+    fresh = (
+        Workload.objects.filter(membership_id=workload.membership_id)
+        .select_related("membership__practitioner", "membership__team", "scheme_version__scheme")
+        .first()
+    )
+    return fresh if fresh is None else with_case_lines(fresh)
 
 
 @transaction.atomic

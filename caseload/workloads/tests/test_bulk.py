@@ -1,6 +1,7 @@
 """Many memberships at once: cases added up by the database (caseload.workloads.bulk) give the very figures
-and digests that scoring case by case gives, so a full recalculation stores the same rows either way and
-rewrites exactly the rows whose figures or case lines changed."""
+and digests that scoring case by case gives, so a full recalculation stores the same figures either way,
+shows the same breakdown (its case lines scored when shown: `with_case_lines`) and rewrites exactly the rows
+whose figures or case lines changed."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from caseload.workloads.bulk import fingerprint_of_items, score_totalled
 from caseload.workloads.inputs import current_memberships, membership_rows
 from caseload.workloads.models import KnownKinds, Workload
 from caseload.workloads.selectors import score_memberships
-from caseload.workloads.services import _digest, recalculate
+from caseload.workloads.services import CASE_LINES_ON_DEMAND, _digest, recalculate, with_case_lines
 from caseload.workloads.tests.fixtures import officer
 
 pytestmark = pytest.mark.django_db
@@ -128,23 +129,55 @@ def _not_of_cases(warnings: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _rows() -> dict[int, tuple]:
+    """Every stored row's figures, digest, breakdown as shown (`with_case_lines`) and version."""
     return {
         w.membership_id: (w.total_points, w.available_points, w.workload_percent, w.case_count, w.digest,
-                          w.breakdown, w.scheme_version_id)
+                          _shown(w).breakdown, w.scheme_version_id)
         for w in Workload.objects.all()
     }  # fmt: skip
 
 
-def test_a_full_recalculation_stores_the_rows_scoring_each_membership_alone_stores(mixed, monkeypatch):
+def _shown(workload: Workload) -> Workload:
+    shown = with_case_lines(workload)
+    assert shown is not None
+    return shown
+
+
+def _not_recalculated_when_shown(monkeypatch) -> None:
+    """Make a recalculation by `with_case_lines` (a row found out of date) fail the test."""
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a row was out of date when shown")
+
+    monkeypatch.setattr(services, "recalculate", refused)
+
+
+def test_a_full_recalculation_shows_the_rows_scoring_each_membership_alone_stores(mixed, monkeypatch):
     for member in mixed:
         recalculate([member])
     alone = _rows()
+    assert not any(CASE_LINES_ON_DEMAND in row[5] for row in alone.values())
     Workload.objects.all().delete()
 
     monkeypatch.setattr(services, "BULK_SCORING", 2)
     assert recalculate(mixed) == len(alone)
 
-    assert _rows() == alone
+    stored = {w.membership_id: w.breakdown for w in Workload.objects.all()}
+    on_demand = {pk for pk, breakdown in stored.items() if breakdown.get(CASE_LINES_ON_DEMAND)}
+    siblings = {
+        m.pk for m in mixed if m.team.code == "SOUTH-T" and m.practitioner.cases.exclude(sibling_group="")
+    }
+    assert on_demand == set(alone) - siblings and len(on_demand) >= 9  # the rest were scored case by case
+    for pk in on_demand:
+        assert not [i for i in stored[pk]["items"] if i["kind"] in ("case", "case_total")]
+        shown_items = alone[pk][5]["items"]
+        assert stored[pk]["items"] == [i for i in shown_items if i["kind"] != "case"]  # the other lines
+    assert any(i["kind"] == "case" for pk in on_demand for i in alone[pk][5]["items"])
+    _not_recalculated_when_shown(monkeypatch)
+    revisions = dict(Workload.objects.values_list("membership_id", "revision"))
+    assert _rows() == alone  # figures, digests and (shown) breakdowns
+    assert dict(Workload.objects.values_list("membership_id", "revision")) == revisions
+    assert {w.membership_id: w.breakdown for w in Workload.objects.all()} == stored  # shown, not written
 
 
 def test_too_many_kinds_of_case_are_scored_case_by_case_with_the_same_result(mixed, monkeypatch):
@@ -185,7 +218,8 @@ def test_unchanged_rows_only_record_the_run_and_changed_ones_are_rewritten(mixed
     assert rewritten == {a.pk, b.pk}
     for pk in (a.pk, b.pk):
         assert after[pk].total_points == totals[pk]  # the same points, from another case
-        references = {i["reference"] for i in after[pk].breakdown["items"] if i["kind"] == "case"}
+        assert after[pk].breakdown[CASE_LINES_ON_DEMAND]
+        references = {i["reference"] for i in _shown(after[pk]).breakdown["items"] if i["kind"] == "case"}
         assert (case_a.reference in references) == (pk == b.pk)
     assert all(w.reason == "Full run" and w.revision == first[pk].revision + 2 for pk, w in after.items())
 
@@ -386,29 +420,29 @@ def test_a_shared_memo_of_line_marks_gives_the_fingerprint_worked_out_line_by_li
     assert bulk.line_mark(Decimal("12.5"), rule) != bulk.line_mark(Decimal("12.50"), rule)
 
 
-def test_memberships_whose_stored_figures_cannot_be_unchanged_are_not_added_up(mixed, monkeypatch):
-    rows = membership_rows(ON, [m.pk for m in mixed])
-    plain = score_totalled(rows, ON)
-    version_of = {t.membership.pk: t.version.pk for t in plain.totalled}
-    sums = []
-    original = bulk._sums
-    monkeypatch.setattr(bulk, "_sums", lambda held, kinds: sums.append(1) or original(held, kinds))
-    north = [pk for pk, version in version_of.items() if version == version_of[mixed[1].pk]]
-    other_version, missing = north[0], north[1]
-    stored = {pk: version for pk, version in version_of.items() if pk != missing}
-    stored[other_version] = -1  # figures of another scheme version (as before a new one was published)
+def test_the_first_full_recalculation_adds_everyone_up_and_stores_no_case_lines(mixed, monkeypatch):
+    """With no stored figures, every membership the database can add up is added up (no case by case)."""
+    for member in mixed:
+        recalculate([member])
+    alone = _rows()
+    Workload.objects.all().delete()
+    monkeypatch.setattr(services, "BULK_SCORING", 2)
+    scored_alone = []
+    original = services.score_memberships
+    monkeypatch.setattr(
+        services, "score_memberships", lambda ms, on: scored_alone.extend(ms) or original(ms, on)
+    )
 
-    scores = score_totalled(rows, ON, stored=stored)
+    assert recalculate(mixed) == len(mixed)
 
-    assert {other_version, missing} <= set(scores.case_by_case)
-    assert _figures(scores) == {
-        pk: f for pk, f in _figures(plain).items() if pk not in {other_version, missing}
+    siblings = {
+        m.pk for m in mixed if m.team.code == "SOUTH-T" and m.practitioner.cases.exclude(sibling_group="")
     }
-    assert set(scores.case_by_case) - {other_version, missing} == set(plain.case_by_case)
-    sums.clear()
-    nothing_stored = score_totalled(rows, ON, stored={})
-    assert not nothing_stored.totalled and not sums  # nothing added up: not even a query
-    assert set(nothing_stored.case_by_case) == set(version_of) | set(plain.case_by_case)
+    assert {m.pk for m in scored_alone} == siblings  # only those the database cannot add up exactly
+    on_demand = Workload.objects.filter(**{f"breakdown__{CASE_LINES_ON_DEMAND}": True})
+    assert set(on_demand.values_list("membership_id", flat=True)) == {m.pk for m in mixed} - siblings
+    monkeypatch.setattr(services, "score_memberships", original)
+    assert _rows() == alone
 
 
 def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring_alone_stores(
@@ -435,7 +469,8 @@ def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring
     assert recalculate(mixed) == len(alone)
 
     after = {w.membership_id: w for w in Workload.objects.all()}
-    assert after[one.membership_id].breakdown == alone[one.membership_id][5]  # rewritten in full
+    assert after[one.membership_id].breakdown[CASE_LINES_ON_DEMAND]  # rewritten, case lines when shown
+    assert _shown(after[one.membership_id]).breakdown == alone[one.membership_id][5]
     assert after[one.membership_id].scheme_version_id == one.scheme_version_id
     rest = {pk: w for pk, w in after.items() if pk != one.membership_id}
     assert {w.breakdown["marker"] for w in rest.values()} == {"left alone"}  # only the run recorded
@@ -507,8 +542,8 @@ def test_the_digest_keeps_the_bytes_it_was_first_made_of(mixed):
 
 @pytest.mark.parametrize("rows_stored", [False, True])
 def test_the_daily_run_takes_the_snapshots_take_snapshots_takes(mixed, rows_stored):
-    """Whether the daily run adds cases up (rows stored) or scores everyone case by case (none stored yet),
-    its snapshots hold the figures of scoring each membership from scratch."""
+    """Whether the daily run finds rows stored (most unchanged) or none (every row created), its snapshots
+    hold the figures of scoring each membership from scratch."""
     from caseload.workloads.models import UnitSnapshot, WorkloadSnapshot
     from caseload.workloads.services import run_daily, take_snapshots
     from caseload.workloads.snapshot_policy import SnapshotPolicy
