@@ -28,21 +28,23 @@ set the scene, such as forgetting the kinds, is not timed):
   stored but the kinds of case, forgotten before each run): what a full recalculation does before it
   stores;
 * recalculate: `recalculate(every current membership)`, the workloads service in one transaction (lock,
-  score, store); the first run creates every row with its breakdown (scored case by case, as nothing is
-  stored yet), later runs find most rows unchanged and only record the run on them. "first": the kinds of
+  score, store); the first run creates every row with its figures and breakdown but the case lines (which
+  are scored when a breakdown is shown, ADR 9), later runs find most rows unchanged and only record the run
+  on them. "first": the kinds of
   case scored by earlier runs are forgotten first, by the process and in the database, as in the very
   first full recalculation of a database; "new code": the kinds kept are filed under another scoring code,
   as after an upgrade (or under a new scheme definition), so they are not used but the cases that stood for
   them are read and scored again; "new process": only the process forgets them and reads them from the
   database, as in the first full recalculation of a process started later; the plain runs know them (a
   long-running worker's daily run, an import); "every row changed": the stored digests are cleared first,
-  so every row is added up, found changed, scored case by case and rewritten with its full breakdown, as
-  when everyone's figures change at once under the same scheme version (under a new version, or with no
-  stored rows, the adding up is skipped: the "create rows" run);
+  so every row is added up, found changed and rewritten, as when everyone's figures change at once (a new
+  scheme version published for everyone, or a change of rules);
 * alternating (--rounds): each round reads the rows, then runs each kind of full recalculation above once,
   and divides each by that round's read, so that a machine whose speed drifts between phases does not
   skew the ratios;
 * daily run: `run_daily()` once (a transaction per team, then the day's snapshots);
+* shown: `with_case_lines` on --shown random rows stored without their case lines, each timed (p50, p95):
+  what opening one practitioner's breakdown costs after a full recalculation rewrote it;
 * events: --events events on random held cases through `record_case_event` (level changes, completed reports
   and support contacts in turn, as benchmarks/bench_events.py), each call timed to its commit.
 
@@ -93,7 +95,12 @@ from caseload.workloads.bulk import forget_kinds, score_totalled  # noqa: E402
 from caseload.workloads.inputs import current_memberships, membership_rows  # noqa: E402
 from caseload.workloads.models import KnownKinds, Workload  # noqa: E402
 from caseload.workloads.selectors import MembershipWorkload, score_memberships  # noqa: E402
-from caseload.workloads.services import recalculate, run_daily  # noqa: E402
+from caseload.workloads.services import (  # noqa: E402
+    CASE_LINES_ON_DEMAND,
+    recalculate,
+    run_daily,
+    with_case_lines,
+)
 
 SEED = 20261123
 
@@ -219,6 +226,7 @@ def alternate(on: dt.date, ids: list[int], rounds: int) -> None:
         "new process": forget_kinds,
         "new code": as_if_kept_by_other_code,
         "first": lambda: forget_kinds(stored=True),
+        "every row changed": lambda: Workload.objects.update(digest=""),
     }
     ratios: dict[str, list[float]] = {name: [] for name in phases}
     reads: list[float] = []
@@ -234,9 +242,31 @@ def alternate(on: dt.date, ids: list[int], rounds: int) -> None:
     print(f"Alternating, {rounds} rounds: reads {' '.join(f'{t:.3f}' for t in reads)} s")
     for name, values in ratios.items():
         print(
-            f"  {name:12s} ÷ the round's read: best {min(values):.2f}×  median {statistics.median(values):.2f}×  "
+            f"  {name:17s} ÷ the round's read: best {min(values):.2f}×  median {statistics.median(values):.2f}×  "
             f"(rounds: {' '.join(f'{r:.2f}' for r in values)})"
         )
+
+
+def shown(count: int, rng: random.Random) -> None:
+    """`with_case_lines` on random rows stored without their case lines, each timed."""
+    rows = list(
+        Workload.objects.filter(**{f"breakdown__{CASE_LINES_ON_DEMAND}": True}).values_list("pk", flat=True)
+    )
+    timings: list[float] = []
+    lines = 0
+    for pk in rng.sample(rows, min(count, len(rows))):
+        workload = Workload.objects.select_related("scheme_version__scheme").get(pk=pk)
+        started = time.perf_counter()
+        full = with_case_lines(workload)
+        timings.append(time.perf_counter() - started)
+        assert full is not None and full.revision == workload.revision, "a row was out of date when shown"
+        lines += sum(1 for item in full.breakdown["items"] if item["kind"] == "case")
+    timings.sort()
+    print(
+        f"Shown with case lines: {len(timings)} of {len(rows):,} rows without them ({lines:,} case lines): "
+        f"p50 {statistics.median(timings) * 1000:.1f} ms, p95 {timings[int(0.95 * (len(timings) - 1))] * 1000:.1f} ms, "
+        f"max {timings[-1] * 1000:.1f} ms"
+    )
 
 
 def events(count: int, rng: random.Random) -> list[float]:
@@ -252,6 +282,7 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--shown", type=int, default=200, help="rows shown with their case lines scored")
     parser.add_argument(
         "--rounds", type=int, default=5, help="rounds of read and full recalculations timed in turn (0: none)"
     )
@@ -307,6 +338,10 @@ def main() -> None:
         alternate(on, ids, args.rounds)
     if not args.no_daily:
         timed("run_daily() incl. snapshots", lambda: run_daily(on), 1)
+    if args.shown:
+        Workload.objects.update(digest="")
+        recalculate(ids, on, "benchmark")  # every row rewritten without its case lines
+        shown(args.shown, random.Random(SEED))
 
     timings = sorted(events(args.events, random.Random(SEED)))
     p95 = timings[int(0.95 * (len(timings) - 1))]

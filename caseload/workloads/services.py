@@ -27,7 +27,6 @@ from django.utils import timezone
 from caseload.core.sql import AnyOf, integer_array
 from caseload.domain.aggregate import aggregate
 from caseload.domain.results import CASE_WARNING_PREFIX, KIND_CASE, KIND_CASE_TOTAL, WorkloadResult
-from caseload.domain.results_json import result_as_dict
 from caseload.domain.staffing import fte
 from caseload.organisations.models import OrgUnit, TeamMembership
 from caseload.schemes.models import SchemeVersion
@@ -373,26 +372,92 @@ def _write_rows(
     now: dt.datetime,
     existing: Mapping[int, StoredRow],
 ) -> None:
-    """Insert or rewrite these rows, one revision up: (membership id, version, result, digest, breakdown)."""
-    created: list[Workload] = []
-    changed: list[Workload] = []
+    """Insert or rewrite these rows, one revision up: (membership id, version, result, digest, breakdown).
+    New rows go in as `bulk_create` would put them and changed ones as `bulk_update` would (every column
+    but the id and generated ones; each value as its field sends it: `_preparers`), without building
+    model instances, as one parameterised statement per row sent with `executemany`. Django's INSERTs of
+    hundreds of rows each, bulk_update's CASE per column and batch, and building 12,000 model instances
+    made a full recalculation of the national benchmark that rewrites every row spend seconds on it
+    (benchmarks/RESULTS.md)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(Workload)]
+    names = [*_FIELDS, "revision"]
+    prepare = _preparers([Workload._meta.get_field(name) for name in ["membership", *names]], connection)
+    created: list[list[Any]] = []
+    changed: list[list[Any]] = []
+    stamp = {"calculated_at": now, "reason": reason}
     for membership_id, version, result, digest, breakdown in rows:
         row = existing.get(membership_id)
-        workload = Workload(
-            pk=row.pk if row is not None else None,
-            membership_id=membership_id,
-            revision=row.revision + 1 if row is not None else 1,
-            breakdown=breakdown,
-            calculated_for=result.on,
-            calculated_at=now,
-            reason=reason,
-            digest=digest,
+        values = {
             **_figures_of(version, result),
-        )
-        (changed if row is not None else created).append(workload)
-    _insert_rows(created)
-    if changed:
-        _update_rows(changed, [*_FIELDS, "revision"])
+            "scheme_version": version.pk,
+            "calculated_for": result.on,
+            **stamp,
+            "breakdown": breakdown,
+            "digest": digest,
+            "revision": row.revision + 1 if row is not None else 1,
+        }
+        prepared = [
+            to_db(value)
+            for to_db, value in zip(prepare, [membership_id, *map(values.__getitem__, names)], strict=True)
+        ]
+        if row is None:
+            created.append(prepared)
+        else:
+            changed.append([*prepared[1:], row.pk])
+    table = connection.ops.quote_name(Workload._meta.db_table)
+    columns = [
+        connection.ops.quote_name(Workload._meta.get_field(name).column) for name in ["membership", *names]
+    ]
+    with connection.cursor() as cursor:
+        if created:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
+                created,
+            )
+        if changed:
+            assignments = ", ".join(f"{column} = %s" for column in columns[1:])
+            pk = connection.ops.quote_name(Workload._meta.pk.column)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", changed)  # noqa: S608
+
+
+#: Fields whose values of this very type go to the driver as they are: what `get_db_prep_save` gives for
+#: them (on PostgreSQL it wraps integers in a sized integer type, which the column's type makes moot).
+_SENT_AS_THEY_ARE = {
+    "CharField": str,
+    "DecimalField": Decimal,
+    "IntegerField": int,
+    "PositiveIntegerField": int,
+    "ForeignKey": int,
+    "OneToOneField": int,
+}
+
+
+def _preparers(fields: list[Any], connection: Any) -> list[Callable[[Any], Any]]:
+    """For each field, a function that gives a value as `field.get_db_prep_save` gives it, at a fraction of
+    the cost for thousands of rows: a text, decimal or integer of the field's own type as it is; any other
+    value (dates, times, JSON) through the field, the last one remembered (rows of one run share their
+    date and time)."""
+
+    def through(field: Any) -> Callable[[Any], Any]:
+        last: list[Any] = [object(), None]
+
+        def prepare(value: Any) -> Any:
+            if value is not last[0]:
+                last[:] = [value, field.get_db_prep_save(value, connection)]
+            return last[1]
+
+        return prepare
+
+    def as_it_is(field: Any, kind: type) -> Callable[[Any], Any]:
+        return lambda value: value if type(value) is kind else field.get_db_prep_save(value, connection)
+
+    preparers: list[Callable[[Any], Any]] = []
+    for field in fields:
+        kind = _SENT_AS_THEY_ARE.get(field.get_internal_type())
+        preparers.append(through(field) if kind is None else as_it_is(field, kind))
+    return preparers
 
 
 def _touch(pks: list[int], *, on: dt.date | None, now: dt.datetime, reason: str) -> None:
@@ -454,48 +519,6 @@ def _digest(
     return hashlib.blake2b(whole.encode(), digest_size=16).hexdigest()
 
 
-def _insert_rows(rows: list[Workload]) -> None:
-    """Insert these new rows as `bulk_create(rows)` would (every column but the id and generated ones, each
-    value as its field saves it; no ids returned, which nothing here reads), as one parameterised INSERT
-    per row sent with `executemany`. Django's INSERTs of hundreds of rows each made the first full
-    recalculation of the national benchmark spend 4.5 s creating its 12,103 workloads on PostgreSQL, mostly
-    in splitting such long statements into their parameters (benchmarks/RESULTS.md)."""
-    if not rows:
-        return
-    fields = [f for f in Workload._meta.concrete_fields if not f.primary_key and not f.generated]
-    connection = connections[router.db_for_write(Workload)]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Workload._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = [
-        [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _update_rows(rows: list[Workload], names: list[str]) -> None:
-    """What `bulk_update(rows, names)` does (the same columns, each value prepared by its field), as one
-    parameterised UPDATE per row sent with `executemany`. bulk_update's CASE per column and batch made
-    updating all 12,000 workloads of the national benchmark take over 30 s (benchmarks/RESULTS.md)."""
-    fields = [Workload._meta.get_field(name) for name in names]
-    connection = connections[router.db_for_write(Workload)]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = (
-        f"UPDATE {quote(Workload._meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model
-        f"WHERE {quote(Workload._meta.pk.column)} = %s"
-    )
-    params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def _figures_of(version: SchemeVersion, result: WorkloadResult) -> dict[str, Any]:
     return {
         "scheme_version": version,
@@ -534,12 +557,22 @@ def _breakdown(member: MembershipWorkload) -> dict[str, Any]:
 
 
 def _breakdown_of(result: WorkloadResult, *, case_lines: bool = True) -> dict[str, Any]:
-    """`_breakdown`; without `case_lines`, of a result scored with its cases added up: every line but the
-    one standing for the cases, marked `CASE_LINES_ON_DEMAND`."""
-    as_dict = result_as_dict(result)
-    breakdown = {"scheme": as_dict["scheme"], **{key: as_dict[key] for key in BREAKDOWN_KEYS}}
+    """`_breakdown`: the scheme and BREAKDOWN_KEYS of `result_as_dict(result)`, built without the rest.
+    Without `case_lines`, of a result scored with its cases added up: every line but the one standing for
+    the cases, marked `CASE_LINES_ON_DEMAND`."""
+    breakdown: dict[str, Any] = {
+        "scheme": {"name": result.scheme_name, "version": result.scheme_version},
+        "items": [
+            {"kind": item.kind, "reference": item.reference, "points": str(item.points), "rule": item.rule}
+            for item in result.items
+            if case_lines or item.kind != KIND_CASE_TOTAL
+        ],
+        "available_time": [{"step": step.label, "value": str(step.value)} for step in result.capacity_steps],
+        "warnings": list(result.warnings),
+        "remaining_points": str(result.remaining_points),
+        "unrounded_points": str(result.unrounded_points),
+    }
     if not case_lines:
-        breakdown["items"] = [item for item in breakdown["items"] if item["kind"] != KIND_CASE_TOTAL]
         breakdown[CASE_LINES_ON_DEMAND] = True
     return breakdown
 

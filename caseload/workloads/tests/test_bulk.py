@@ -480,29 +480,64 @@ def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring
         assert row[:5] == alone[pk][:5] and row[6] == alone[pk][6]  # the same figures, digest and version
 
 
-def test_new_rows_are_inserted_as_bulk_create_inserts_them(mixed):
+def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed):
+    """`_write_rows` sends each value as its field would (`_preparers`): the rows it inserts are those
+    `bulk_create` inserts, and the rows it rewrites those `bulk_update` writes."""
     from django.forms.models import model_to_dict
 
-    for member in mixed:
-        recalculate([member])
-    originals = list(Workload.objects.order_by("membership_id"))
+    from caseload.workloads.services import _FIELDS, StoredRow, _breakdown, _figures_of, _write_rows
+
+    scored = score_memberships(current_memberships(ON), ON)
+    now = dt.datetime(2026, 3, 16, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    rows = [
+        (m.membership.pk, m.version, m.result, f"digest {m.membership.pk}", _breakdown(m)) for m in scored
+    ]
 
     def stored() -> list[dict]:
-        rows = Workload.objects.order_by("membership_id")
-        return [{**model_to_dict(w, exclude=["id"]), "calculated_at": w.calculated_at} for w in rows]
+        found = Workload.objects.order_by("membership_id")
+        return [{**model_to_dict(w, exclude=["id"]), "calculated_at": w.calculated_at} for w in found]
 
-    def copies() -> list[Workload]:
-        return [Workload(**{**model_to_dict(w, exclude=["id"]), "membership": w.membership,
-                            "scheme_version": w.scheme_version, "calculated_at": w.calculated_at})
-                for w in originals]  # fmt: skip
+    def instances(revision: int) -> list[Workload]:
+        return [
+            Workload(membership_id=pk, revision=revision, breakdown=breakdown, calculated_for=result.on,
+                     calculated_at=now, reason="a reason", digest=digest, **_figures_of(version, result))
+            for pk, version, result, digest, breakdown in rows
+        ]  # fmt: skip
 
-    Workload.objects.all().delete()
-    services._insert_rows(copies())
+    _write_rows(rows, "a reason", now, {})
     inserted = stored()
     Workload.objects.all().delete()
-    Workload.objects.bulk_create(copies())
-
+    Workload.objects.bulk_create(instances(1))
     assert inserted == stored() and len(inserted) == len(mixed)
+
+    existing = {w.membership_id: StoredRow(w.pk, w.digest, 0, w.revision) for w in Workload.objects.all()}
+    Workload.objects.update(total_points=0, breakdown={}, digest="", reason="", calculated_at=now)
+    _write_rows(rows, "a reason", now, existing)
+    rewritten = stored()
+    updated = instances(2)
+    for workload in updated:
+        workload.pk = existing[workload.membership_id].pk
+    Workload.objects.bulk_update(updated, [*_FIELDS, "revision"])
+    assert rewritten == stored() and {row["revision"] for row in rewritten} == {2}
+
+
+def test_a_breakdown_is_the_engines_json_form_of_the_result(mixed):
+    from caseload.domain.results_json import result_as_dict
+    from caseload.workloads.services import BREAKDOWN_KEYS, _breakdown, _breakdown_of
+
+    scored = score_memberships(current_memberships(ON), ON)
+    for member in scored:
+        as_dict = result_as_dict(member.result)
+        assert _breakdown(member) == {
+            "scheme": as_dict["scheme"],
+            **{key: as_dict[key] for key in BREAKDOWN_KEYS},
+        }
+    assert sum(len(_breakdown(m)["items"]) for m in scored) > len(scored)
+    for member in score_totalled(membership_rows(ON, [m.pk for m in mixed]), ON).totalled:
+        as_dict = result_as_dict(member.result)
+        without = _breakdown_of(member.result, case_lines=False)
+        assert without["items"] == [i for i in as_dict["items"] if i["kind"] != "case_total"]
+        assert without[CASE_LINES_ON_DEMAND] is True
 
 
 def _digest_as_first_written(version, result, cases) -> str:
