@@ -480,10 +480,15 @@ def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring
         assert row[:5] == alone[pk][:5] and row[6] == alone[pk][6]  # the same figures, digest and version
 
 
-def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed):
+@pytest.mark.parametrize("copied", [False, True], ids=["statements", "copied"])
+def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monkeypatch, copied):
     """`_write_rows` sends each value as its field would (`_preparers`): the rows it inserts are those
-    `bulk_create` inserts, and the rows it rewrites those `bulk_update` writes."""
+    `bulk_create` inserts, and the rows it rewrites those `bulk_update` writes, whether sent as statements or
+    (on PostgreSQL, many rows) through COPY; twice in one transaction, as the tests' transaction is."""
     from django.forms.models import model_to_dict
+
+    if copied:
+        monkeypatch.setattr(services, "COPY_FROM", 1)
 
     from caseload.workloads.services import _FIELDS, StoredRow, _breakdown, _figures_of, _write_rows
 
