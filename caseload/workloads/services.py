@@ -12,11 +12,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -386,7 +388,17 @@ def _write_rows(
         return
     connection = connections[router.db_for_write(Workload)]
     fields = [Workload._meta.get_field(name) for name in ["membership", *_FIELDS, "revision"]]
-    prepare = _preparers(fields, connection)
+    copied = connection.vendor == "postgresql" and len(rows) >= COPY_FROM
+    # COPY takes Python's numbers, texts, dates and times as they are, and JSON as its text (as the field
+    # makes it, with its encoder); statements take each value as its field sends it.
+    prepare = (
+        [
+            partial(json.dumps, cls=field.encoder) if field.name == "breakdown" else _as_it_is
+            for field in fields
+        ]
+        if copied
+        else _preparers(fields, connection)
+    )
     created: list[list[Any]] = []
     changed: list[list[Any]] = []
     stamp = {"calculated_at": now, "reason": reason}
@@ -407,7 +419,7 @@ def _write_rows(
             created.append(prepared)
         else:
             changed.append([*prepared[1:], row.pk])
-    if connection.vendor == "postgresql" and len(created) + len(changed) >= COPY_FROM:
+    if copied:
         _copy_rows(connection, fields, created, changed)
         return
     quote = connection.ops.quote_name
@@ -425,6 +437,10 @@ def _write_rows(
                 f"UPDATE {table} SET {assignments} WHERE {quote(Workload._meta.pk.column)} = %s",  # noqa: S608
                 changed,
             )
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
 
 
 def _copy_rows(
