@@ -664,7 +664,7 @@ def with_case_lines(workload: Workload) -> Workload | None:
         .select_related("membership__practitioner", "membership__team", "scheme_version__scheme")
         .first()
     )
-    return fresh if fresh is None else with_case_lines(fresh)
+    return fresh  # scored alone, so stored with its case lines
 
 
 @transaction.atomic

@@ -489,8 +489,12 @@ def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monke
 
     if copied:
         monkeypatch.setattr(services, "COPY_FROM", 1)
-
     from caseload.workloads.services import _FIELDS, StoredRow, _breakdown, _figures_of, _write_rows
+
+    written = {"membership", *_FIELDS, "revision"}  # every column but the id and the generated ones
+    assert written == {
+        f.name for f in Workload._meta.concrete_fields if not f.primary_key and not f.generated
+    }
 
     scored = score_memberships(current_memberships(ON), ON)
     now = dt.datetime(2026, 3, 16, 9, 30, 15, 123456, tzinfo=dt.UTC)
