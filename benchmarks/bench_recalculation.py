@@ -42,7 +42,7 @@ set the scene, such as forgetting the kinds, is not timed):
 * alternating (--rounds): each round reads the rows, then runs each kind of full recalculation above once,
   and divides each by that round's read, so that a machine whose speed drifts between phases does not
   skew the ratios;
-* daily run: `run_daily()` once (a transaction per team, then the day's snapshots);
+* daily run: `run_daily()` once (a transaction per 100 teams, then the day's snapshots);
 * shown: `with_case_lines` on --shown random rows stored without their case lines, each timed (p50, p95):
   what opening one practitioner's breakdown costs after a full recalculation rewrote it;
 * events: --events events on random held cases through `record_case_event` (level changes, completed reports

@@ -30,9 +30,9 @@ from caseload.workloads.api import (
 from caseload.workloads.selectors import (
     cases_with_reference,
     practitioner_with_staff_code,
-    stored_workloads,
     team_with_code,
 )
+from caseload.workloads.services import shown_workloads
 
 router = Router(tags=["cases"], auth=django_auth)
 
@@ -172,9 +172,7 @@ def _event_out(event: Any) -> dict[str, Any]:
         "occurred_on": event.occurred_on,
         "practitioner": event.practitioner.staff_code if event.practitioner else None,
         "details": event.details,
-        "workloads": [
-            workload_summary(w, event.case.reference) for w in stored_workloads(event.recalculated)
-        ],
+        "workloads": [workload_summary(w, event.case.reference) for w in shown_workloads(event.recalculated)],
     }
 
 

@@ -34,10 +34,9 @@ from caseload.workloads.selectors import (
     practitioner_with_staff_code,
     reduction_of,
     reduction_reason_with_code,
-    stored_workloads,
     team_with_code,
 )
-from caseload.workloads.services import with_case_lines
+from caseload.workloads.services import shown_workloads
 
 router = Router(tags=["workloads"], auth=django_auth)
 
@@ -147,7 +146,7 @@ def require_editor(request: HttpRequest, doing: str) -> User:
 
 
 def workload_summary(workload: Workload, case_reference: str | None = None) -> dict[str, Any]:
-    workload = with_case_lines(workload) or workload  # case lines scored when not stored
+    """`workload`: as shown (`shown_workloads`), with its case lines."""
     items = workload.breakdown.get("items", [])
     kinds: dict[str, int] = {}
     for item in items:
@@ -160,7 +159,7 @@ def workload_summary(workload: Workload, case_reference: str | None = None) -> d
 
 
 def workload_detail(workload: Workload) -> dict[str, Any]:
-    workload = with_case_lines(workload) or workload  # case lines scored when not stored
+    """`workload`: as shown (`shown_workloads`), with its case lines."""
     return {
         **_figures(workload),
         "items": workload.breakdown.get("items", []),
@@ -209,7 +208,7 @@ def _editable_membership(request: HttpRequest, membership_id: int, doing: str) -
 
 
 def _summary_of(membership: TeamMembership) -> dict[str, Any] | None:
-    found = stored_workloads([membership.pk])
+    found = shown_workloads([membership.pk])
     return workload_summary(found[0]) if found else None
 
 
@@ -351,7 +350,7 @@ def _membership_out(membership: TeamMembership) -> dict[str, Any]:
         "contracted_hours": str(membership.contracted_hours),
         "start_date": membership.start_date,
         "end_date": membership.end_date,
-        "workloads": [workload_summary(w) for w in stored_workloads(recalculated)],
+        "workloads": [workload_summary(w) for w in shown_workloads(recalculated)],
     }
 
 
@@ -364,7 +363,7 @@ def _membership_out(membership: TeamMembership) -> dict[str, Any]:
 )
 def get_workload(request: HttpRequest, membership_id: int) -> Any:
     membership = _membership(request, membership_id)
-    found = stored_workloads([membership.pk])
+    found = shown_workloads([membership.pk])
     if not found:
         raise HttpError(
             404,

@@ -4,14 +4,15 @@ a row scored case by case shows, and a row found out of date is recalculated bef
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
 import pytest
 from django.urls import reverse
 
-from caseload.cases.models import Case
-from caseload.cases.services import allocate_case
+from caseload.cases.models import Case, EventKind
+from caseload.cases.services import allocate_case, record_case_event
 from caseload.cases.tests.factories import CaseFactory
 from caseload.schemes.models import SchemeAssignment
 from caseload.workloads import services
@@ -143,3 +144,69 @@ def test_the_workload_page_case_page_and_api_show_the_same_breakdown_either_way(
     ]
     assert (page, case_page) == (full_page, full_case_page)
     assert api == full_api
+
+
+def test_the_api_does_not_show_a_row_dropped_when_shown(client, team_manager, pat, monkeypatch):
+    _as_a_full_recalculation_stores_it(monkeypatch, pat)
+    SchemeAssignment.objects.all().delete()  # behind the services' back
+    client.force_login(team_manager)
+
+    response = client.get(f"/api/memberships/{pat.pk}/workload")
+
+    assert response.status_code == 404
+    assert not Workload.objects.filter(membership=pat).exists()
+
+
+def test_a_row_rewritten_since_it_was_read_is_shown_as_rewritten_without_a_recalculation(
+    pat, monkeypatch, caplog, frozen_now
+):
+    read_before = _as_a_full_recalculation_stores_it(monkeypatch, pat)
+    case = Case.objects.get(reference="PAT-C2")
+    # An event committed after the row was read: it rewrites the row.
+    record_case_event(case, EventKind.LEVEL_CHANGED, actor=None, occurred_on=frozen_now.date(), level="A3")
+    rewritten = Workload.objects.get(membership=pat)
+    assert rewritten.revision == read_before.revision + 1
+
+    with caplog.at_level(logging.WARNING, logger="caseload.workloads.services"):
+        shown = with_case_lines(read_before)
+
+    assert shown is not None and "out of date" not in caplog.text
+    assert (shown.revision, shown.reason) == (rewritten.revision, rewritten.reason)
+    assert Workload.objects.get(membership=pat).revision == rewritten.revision  # no recalculation
+    points = {i["reference"]: i["points"] for i in shown.breakdown["items"] if i["kind"] == "case"}
+    assert points["PAT-C2"] == "206.00"
+
+
+def test_a_row_calculated_for_an_earlier_day_is_scored_on_that_day(pat, monkeypatch, frozen_now):
+    earlier = frozen_now.date() - dt.timedelta(days=3)
+    Workload.objects.filter(membership=pat).delete()
+    monkeypatch.setattr(services, "BULK_SCORING", 1)
+    recalculate([pat], on=earlier)
+    monkeypatch.undo()
+    row = Workload.objects.get(membership=pat)
+    assert row.breakdown[CASE_LINES_ON_DEMAND] and row.calculated_for == earlier
+    monkeypatch.setattr(services, "recalculate", _refused)
+
+    shown = with_case_lines(row)
+
+    assert shown is not None and shown.revision == row.revision and shown.calculated_for == earlier
+    assert [i["reference"] for i in shown.breakdown["items"] if i["kind"] == "case"] == [
+        "PAT-A3",
+        "PAT-C2",
+        "PAT-Z9",
+    ]
+
+
+def test_a_row_holding_no_case_is_stored_whole(legacy, monkeypatch, frozen_now):  # noqa: F811
+    from caseload.workloads.tests.fixtures import officer
+
+    idle = officer(legacy.team)
+    monkeypatch.setattr(services, "BULK_SCORING", 1)
+    recalculate([idle])
+    row = Workload.objects.get(membership=idle)
+    assert CASE_LINES_ON_DEMAND not in row.breakdown and row.case_count == 0
+    assert with_case_lines(row) is row
+
+
+def _refused(*args, **kwargs):
+    raise AssertionError("a row was recalculated when shown")
