@@ -239,7 +239,8 @@ class CaseOut(Schema):
     team: str = Field(description="Team code")
     practitioner: str | None = Field(description="Staff code of the holder")
     points: list[BreakdownItemOut] = Field(
-        description="The holder's stored breakdown lines for this case (empty when nobody holds it)"
+        description="The holder's breakdown lines for this case, as stored or scored when not stored (empty "
+        "when nobody holds it)"
     )
     points_calculated_at: dt.datetime | None = Field(description="When the holder's figures were calculated")
     allocations: list[AllocationOut] = Field(description="Who has held the case, oldest first")

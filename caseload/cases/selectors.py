@@ -41,7 +41,7 @@ class CasePageData:
     holder_membership: TeamMembership | None  # the membership the case's points count in
     holder_visible: bool  # the viewer may open that membership's workload page
     workload: Workload | None  # the holder membership's stored figures
-    points: tuple[dict[str, str], ...]  # the stored breakdown lines for this case, as stored
+    points: tuple[dict[str, str], ...]  # the holder's breakdown lines for this case (`with_case_lines`)
     explanation: CaseExplanation | None
     allocations: tuple[CaseAllocation, ...]  # oldest first
     indicators: tuple[IndicatorClocks, ...]  # the scheme's indicators that cover the case's category
