@@ -24,7 +24,7 @@ from caseload.schemes.services import domain_scheme
 from caseload.workloads.affected import memberships_of
 from caseload.workloads.inputs import case_input
 from caseload.workloads.models import Workload
-from caseload.workloads.services import with_case_lines
+from caseload.workloads.services import shown_workload
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,7 @@ def case_page_data(case: Case, memberships: Any, on: dt.date) -> CasePageData:
     know whether the viewer may open the holder's workload page)."""
     scheme = scheme_for(case, on)
     membership = holder_membership(case, on)
-    stored = (
-        Workload.objects.filter(membership=membership).select_related("scheme_version__scheme").first()
-        if membership is not None
-        else None
-    )
-    workload = with_case_lines(stored) if stored is not None else None  # case lines scored if not stored
+    workload = shown_workload(membership.pk) if membership is not None else None  # with its case lines
     points: tuple[dict[str, str], ...] = ()
     explanation = None
     if workload is not None:

@@ -21,7 +21,7 @@ from caseload.organisations.models import Reduction, TeamMembership
 from caseload.schemes.services import domain_scheme
 from caseload.workloads.inputs import case_input
 from caseload.workloads.models import Workload, WorkloadSnapshot
-from caseload.workloads.services import with_case_lines
+from caseload.workloads.services import shown_workload
 
 DUE_SOON_DAYS = 28
 TREND_DAYS = 182
@@ -47,8 +47,7 @@ def workload_page_data(
 ) -> WorkloadPageData:
     """Everything the page shows for one membership. `cases` and `memberships` are the request scope's
     querysets (the caller's view of case and membership records)."""
-    stored = Workload.objects.filter(membership=membership).select_related("scheme_version__scheme").first()
-    workload = with_case_lines(stored) if stored is not None else None  # case lines scored if not stored
+    workload = shown_workload(membership.pk)  # with its case lines, scored if not stored
     held = list(
         cases.filter(
             practitioner_id=membership.practitioner_id, team_id=membership.team_id, status=CaseStatus.ACTIVE

@@ -642,6 +642,11 @@ def shown_workloads(membership_ids: list[int]) -> list[Workload]:
     return [workload for workload in shown if workload is not None]
 
 
+def shown_workload(membership_id: int) -> Workload | None:
+    """The stored workload of this membership with every line of its breakdown (`shown_workloads`)."""
+    return next(iter(shown_workloads([membership_id])), None)
+
+
 def with_case_lines(workload: Workload) -> Workload | None:
     """A stored workload with every line of its breakdown, to show it.
 
