@@ -489,12 +489,13 @@ def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring
 def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monkeypatch, copied):
     """`_write_rows` sends each value as its field would (`_preparers`): the rows it inserts are those
     `bulk_create` inserts, and the rows it rewrites those `bulk_update` writes, whether sent as statements or
-    (on PostgreSQL, many rows) through COPY; twice in one transaction, as the tests' transaction is."""
+    (on PostgreSQL, many rows) through COPY; all new, all stored, then some of each; several times in one
+    transaction, as the tests' transaction is. The reason holds what COPY's text form escapes."""
     from django.forms.models import model_to_dict
 
     if copied:
         monkeypatch.setattr(services, "COPY_FROM", 1)
-    from caseload.workloads.services import _FIELDS, StoredRow, _breakdown, _figures_of, _write_rows
+    from caseload.workloads.services import _FIELDS, StoredRow, _breakdown_of, _figures_of, _write_rows
 
     written = {"membership", *_FIELDS, "revision"}  # every column but the id and the generated ones
     assert written == {
@@ -503,9 +504,8 @@ def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monke
 
     scored = score_memberships(current_memberships(ON), ON)
     now = dt.datetime(2026, 3, 16, 9, 30, 15, 123456, tzinfo=dt.UTC)
-    rows = [
-        (m.membership.pk, m.version, m.result, f"digest {m.membership.pk}", _breakdown(m)) for m in scored
-    ]
+    reason = "A reason:\ta tab, a back\\slash, \\N, a new\nline, a return\r and × – ✓"
+    rows = [(m.membership.pk, m.version, m.result, f"digest {m.membership.pk}") for m in scored]
 
     def stored() -> list[dict]:
         found = Workload.objects.order_by("membership_id")
@@ -513,12 +513,12 @@ def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monke
 
     def instances(revision: int) -> list[Workload]:
         return [
-            Workload(membership_id=pk, revision=revision, breakdown=breakdown, calculated_for=result.on,
-                     calculated_at=now, reason="a reason", digest=digest, **_figures_of(version, result))
-            for pk, version, result, digest, breakdown in rows
+            Workload(membership_id=pk, revision=revision, breakdown=_breakdown_of(result), calculated_for=result.on,
+                     calculated_at=now, reason=reason, digest=digest, **_figures_of(version, result))
+            for pk, version, result, digest in rows
         ]  # fmt: skip
 
-    _write_rows(rows, "a reason", now, {})
+    _write_rows(rows, reason, now, {})
     inserted = stored()
     Workload.objects.all().delete()
     Workload.objects.bulk_create(instances(1))
@@ -532,13 +532,27 @@ def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monke
         rag_name="y", case_count=3, contracted_hours=4, reduction_hours=5, calculated_for=dt.date(2020, 1, 1),
         calculated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), reason="", breakdown={}, digest="", revision=0,
     )  # fmt: skip
-    _write_rows(rows, "a reason", now, existing)
+    _write_rows(rows, reason, now, existing)
     rewritten = stored()
     updated = instances(2)
     for workload in updated:
         workload.pk = existing[workload.membership_id].pk
     Workload.objects.bulk_update(updated, [*_FIELDS, "revision"])
     assert rewritten == stored() and {row["revision"] for row in rewritten} == {2}
+    assert {row["reason"] for row in rewritten} == {reason}
+
+    # Some rows new and some stored, in one call.
+    kept = {pk: row for pk, row in existing.items() if pk % 2}
+    assert kept and len(kept) < len(existing)
+    Workload.objects.exclude(membership_id__in=kept).delete()
+    _write_rows(rows, reason, now, {pk: StoredRow(r.pk, "", 0, 2) for pk, r in kept.items()})
+    mixed_write = stored()
+    Workload.objects.all().delete()
+    Workload.objects.bulk_create(
+        [w for w in instances(3) if w.membership_id in kept]
+        + [w for w in instances(1) if w.membership_id not in kept]
+    )
+    assert mixed_write == stored() and len(mixed_write) == len(mixed)
 
 
 def test_a_breakdown_is_the_engines_json_form_of_the_result(mixed):
