@@ -204,7 +204,10 @@ def practitioner_inputs(
     on that date (caseload.workloads.history); without it, as they are now, and `case_ids`, when given,
     receives each membership's held cases' ids by reference."""
     practitioner_ids = {m.practitioner_id for m in memberships}
-    index = _index_for(practitioner_ids, on)
+    contacts = _cms_rows(memberships, on, scheme.cms.window_days, past)
+    # One index for the memberships' reports and for every contact's doer and holder: an index answers for
+    # each practitioner alone, so a wider one gives the same answers, for one query rather than two.
+    index = _index_for(practitioner_ids | _practitioners_of(contacts), on)
     reductions = _reductions_by_membership(memberships)
     extras = _responsibilities_by_membership(memberships, on)
     cases = (
@@ -224,8 +227,7 @@ def practitioner_inputs(
         )
         for m in memberships
     ]
-    everyone = index if len(practitioner_ids) > FEW_PRACTITIONERS else None  # then it holds everyone's
-    return people, _cms_contacts(memberships, on, scheme.cms.window_days, past, everyone)
+    return people, _cms_inputs(contacts, index)
 
 
 def totals_inputs(
@@ -467,7 +469,20 @@ def _cms_contacts(
     index: MembershipIndex | None = None,
 ) -> list[CmsContactInput]:
     """Support contacts in the window done by, or on cases held by, these memberships. Ids are membership
-    ids, so points move between the right two workloads."""
+    ids, so points move between the right two workloads. `index`: every current membership's, when the
+    caller has read them (else the doers' and holders' are read)."""
+    rows = _cms_rows(memberships, on, window_days, past)
+    return _cms_inputs(rows, index if index is not None else _index_for(_practitioners_of(rows), on))
+
+
+CmsRow = tuple[Any, ...]  # contact type, date, case reference, doer id, holder id (or None), team id
+
+
+def _cms_rows(
+    memberships: Sequence[MembershipKey], on: dt.date, window_days: int, past: PastState | None = None
+) -> list[CmsRow]:
+    """The support contacts in the window done by, or on cases held by, these memberships, as `CmsRow`s:
+    the holder as the history records them on `on` with `past`, else as now."""
     practitioner_ids = {m.practitioner_id for m in memberships}
     window = Q(occurred_on__gt=on - dt.timedelta(days=window_days + 1), occurred_on__lte=on)
     in_window = CaseEvent.objects.filter(window, kind=EventKind.CMS_CONTACT)
@@ -502,9 +517,18 @@ def _cms_contacts(
             if row[3] in practitioner_ids
             or (row[6] in held_set if held_set is not None else row[4] in practitioner_ids)
         ]
-    rows = [(*row[:4], *past.last_holder(row[6], row[4], row[5])) if past else row[:6] for row in events]
-    if index is None:  # given: every current membership's, already read
-        index = _index_for({row[3] for row in rows} | {row[4] for row in rows if row[4]}, on)
+    return [(*row[:4], *past.last_holder(row[6], row[4], row[5])) if past else row[:6] for row in events]
+
+
+def _practitioners_of(rows: Sequence[CmsRow]) -> set[int]:
+    """The doers and holders of these contacts."""
+    return {row[3] for row in rows} | {row[4] for row in rows if row[4]}
+
+
+def _cms_inputs(rows: Sequence[CmsRow], index: MembershipIndex) -> list[CmsContactInput]:
+    """The engine's inputs for these contacts, each between two memberships of `index` (one that covers
+    their doers and holders); a contact done and held in one membership, or whose doer or holder has no
+    current membership, moves no points and is left out."""
     contacts = []
     for contact_type, occurred_on, reference, doer_id, holder_id, team_id in rows:
         doer = index.membership_id(doer_id, team_id) if doer_id else None
