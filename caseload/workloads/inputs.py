@@ -205,9 +205,15 @@ def practitioner_inputs(
     receives each membership's held cases' ids by reference."""
     practitioner_ids = {m.practitioner_id for m in memberships}
     contacts = _cms_rows(memberships, on, scheme.cms.window_days, past)
-    # One index for the memberships' reports and for every contact's doer and holder: an index answers for
-    # each practitioner alone, so a wider one gives the same answers, for one query rather than two.
-    index = _index_for(practitioner_ids | _practitioners_of(contacts), on)
+    # One index for the memberships' reports and for every contact's doer and holder, when they are few
+    # together or the memberships are many (then it holds everyone's): an index answers for each
+    # practitioner alone, so a wider one gives the same answers, for one query rather than two. Else two,
+    # rather than everyone's memberships for a few more than FEW_PRACTITIONERS.
+    involved = practitioner_ids | _practitioners_of(contacts)
+    if len(involved) <= FEW_PRACTITIONERS or len(practitioner_ids) > FEW_PRACTITIONERS:
+        index = contact_index = _index_for(involved, on)
+    else:
+        index, contact_index = _index_for(practitioner_ids, on), _index_for(involved, on)
     reductions = _reductions_by_membership(memberships)
     extras = _responsibilities_by_membership(memberships, on)
     cases = (
@@ -227,7 +233,7 @@ def practitioner_inputs(
         )
         for m in memberships
     ]
-    return people, _cms_inputs(contacts, index)
+    return people, _cms_inputs(contacts, contact_index)
 
 
 def totals_inputs(

@@ -538,12 +538,14 @@ def _copy_text(value: str | dt.date | None) -> str:
 def _json_text(field: Any) -> Callable[[Any], str]:
     """A function giving the JSON text of a value of this JSON field, for COPY into `jsonb`: orjson's, in a
     tenth of the time `json.dumps` takes (12,000 breakdowns: 0.13 s), when the field has no encoder of its
-    own. It differs from the field's own text only in spacing and in writing characters beyond ASCII as they
-    are rather than as `\\u` escapes, neither of which `jsonb` keeps; like `json.dumps`, it refuses what JSON
-    cannot hold (a Decimal, say: breakdowns hold their numbers as text)."""
+    own. For what a breakdown holds (objects with text keys, lists, texts, numbers, booleans) it is the
+    same value as `json.dumps` gives: the text differs only in spacing and in writing characters beyond
+    ASCII as they are rather than as `\\u` escapes, neither of which `jsonb` keeps. Dates, times and
+    dataclasses are refused, as `json.dumps` refuses them, rather than written as orjson would."""
     if field.encoder is not None:
         return partial(json.dumps, cls=field.encoder)
-    return lambda value: orjson.dumps(value).decode()
+    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+    return lambda value: orjson.dumps(value, option=options).decode()
 
 
 #: Fields whose values of this very type go to the driver as they are: what `get_db_prep_save` gives for

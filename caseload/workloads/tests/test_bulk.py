@@ -5,6 +5,7 @@ whose figures or case lines changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from decimal import Decimal
@@ -489,12 +490,14 @@ def test_after_a_row_of_another_version_a_full_recalculation_stores_what_scoring
 def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monkeypatch, copied):
     """`_write_rows` sends each value as its field would (`_preparers`): the rows it inserts are those
     `bulk_create` inserts, and the rows it rewrites those `bulk_update` writes, whether sent as statements or
-    (on PostgreSQL, many rows) through COPY; all new, all stored, then some of each; several times in one
-    transaction, as the tests' transaction is. The reason holds what COPY's text form escapes."""
+    (on PostgreSQL, many rows) through COPY, a few lines at a time; all new, all stored, then some of each,
+    then without case lines; several times in one transaction, as the tests' transaction is. The reason
+    and a breakdown's warning hold what COPY's text form escapes."""
     from django.forms.models import model_to_dict
 
     if copied:
         monkeypatch.setattr(services, "COPY_FROM", 1)
+        monkeypatch.setattr(services, "COPY_LINES", 5)  # several sends, and the rest after the last
     from caseload.workloads.services import _FIELDS, StoredRow, _breakdown_of, _figures_of, _write_rows
 
     written = {"membership", *_FIELDS, "revision"}  # every column but the id and the generated ones
@@ -506,14 +509,19 @@ def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monke
     now = dt.datetime(2026, 3, 16, 9, 30, 15, 123456, tzinfo=dt.UTC)
     reason = "A reason:\ta tab, a back\\slash, \\N, a new\nline, a return\r and × – ✓"
     rows = [(m.membership.pk, m.version, m.result, f"digest {m.membership.pk}") for m in scored]
+    pk, version, result, digest = rows[0]
+    warning = 'A warning with "quotes", a back\\slash, a tab\t and a new\nline'
+    rows[0] = (pk, version, dataclasses.replace(result, warnings=(*result.warnings, warning)), digest)
+    assert len(rows) > 5 and any(r.case_count for _, _, r, _ in rows)
 
     def stored() -> list[dict]:
         found = Workload.objects.order_by("membership_id")
         return [{**model_to_dict(w, exclude=["id"]), "calculated_at": w.calculated_at} for w in found]
 
-    def instances(revision: int) -> list[Workload]:
+    def instances(revision: int, case_lines: bool = True) -> list[Workload]:
         return [
-            Workload(membership_id=pk, revision=revision, breakdown=_breakdown_of(result), calculated_for=result.on,
+            Workload(membership_id=pk, revision=revision, breakdown=_breakdown_of(result, case_lines=case_lines),
+                     calculated_for=result.on,
                      calculated_at=now, reason=reason, digest=digest, **_figures_of(version, result))
             for pk, version, result, digest in rows
         ]  # fmt: skip
@@ -553,6 +561,20 @@ def test_rows_are_written_as_bulk_create_and_bulk_update_write_them(mixed, monke
         + [w for w in instances(1) if w.membership_id not in kept]
     )
     assert mixed_write == stored() and len(mixed_write) == len(mixed)
+
+    # Results with their cases added up, without case lines, as a full recalculation writes them.
+    totalled = score_totalled(membership_rows(ON), ON).totalled
+    rows = [(m.membership.pk, m.version, m.result, f"digest {m.membership.pk}") for m in totalled]
+    pk, version, result, digest = rows[0]
+    rows[0] = (pk, version, dataclasses.replace(result, warnings=(*result.warnings, warning)), digest)
+    Workload.objects.all().delete()
+    _write_rows(rows, reason, now, {}, case_lines=False)
+    without = stored()
+    Workload.objects.all().delete()
+    Workload.objects.bulk_create(instances(1, case_lines=False))
+    assert without == stored() and len(without) == len(totalled) > 5
+    assert any(row["breakdown"].get(services.CASE_LINES_ON_DEMAND) for row in without)
+    assert warning in without[0]["breakdown"]["warnings"]
 
 
 def test_a_breakdown_is_the_engines_json_form_of_the_result(mixed):

@@ -166,3 +166,21 @@ def test_many_memberships_are_read_by_team_with_the_same_results(legacy_team, or
     assert any(m.result.items and any(i.kind == "cms" for i in m.result.items) for m in by_ids)
     assert [(m.membership.pk, m.result) for m in by_team] == [(m.membership.pk, m.result) for m in by_ids]
     assert [m.result for m in by_team_past] == [m.result for m in by_ids_past]
+
+    # Every threshold in between: the scored few and their contacts' doers and holders read in one index,
+    # or in two when only the scored are few (the outsider makes one more), or everyone's.
+    real_index_for = inputs._index_for
+    reads: dict[int, int] = {}
+    for few in [*range(9), 50]:
+        monkeypatch.setattr(inputs, "FEW_PRACTITIONERS", few)
+        monkeypatch.setattr(
+            inputs,
+            "_index_for",
+            lambda ids, on, few=few: reads.__setitem__(few, reads.get(few, 0) + 1) or real_index_for(ids, on),
+        )
+        scored = score_memberships(memberships, ON)
+        assert [(m.membership.pk, m.result) for m in scored] == [(m.membership.pk, m.result) for m in by_ids]
+        assert [m.result for m in score_memberships(memberships, ON, past_state(ON))] == [
+            m.result for m in by_ids_past
+        ]
+    assert max(reads.values()) > reads[50]  # the two-index reading was taken for some threshold
