@@ -259,9 +259,8 @@ class StoredRow(NamedTuple):
     revision: int
 
 
-WorkloadRow = tuple[
-    int, SchemeVersion, WorkloadResult, str
-]  # to store: membership id, version, result, digest
+#: A row to store: membership id, scheme version, result, digest.
+WorkloadRow = tuple[int, SchemeVersion, WorkloadResult, str]
 
 
 def _stored_rows(ids: Collection[int]) -> dict[int, StoredRow]:
